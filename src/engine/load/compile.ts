@@ -1,0 +1,109 @@
+/**
+ * A validated workflow definition to the `CompiledWorkflow` the scheduler runs:
+ * tasks compiled, the graph checked for cycles, reads of other tasks checked against
+ * needs, and the critical path computed.
+ */
+import { availableParallelism, totalmem } from 'node:os';
+import type { CompiledWorkflow, InputSpec } from '../types.js';
+import { checkedTemplate, compileTask, durationOf, retryInMs } from './compile-task.js';
+import type { TaskCompilation, WorkflowScope } from './compile-task.js';
+import type { WorkflowDefinition } from './definition.js';
+import { TaskGraph } from './graph.js';
+import { checkInputDefinitions, toInputSpec } from './inputs.js';
+import type { IssueList } from './issues.js';
+import type { LoadOptions } from './options.js';
+import { ReferenceChecker, TaskIndex } from './references.js';
+import type { SourceDocument } from './source.js';
+import { compileTemplate } from './template.js';
+
+/** Pools every engine has: logical CPUs, and memory in MiB. */
+export function builtInPools(): Record<string, number> {
+  return { cpu: availableParallelism(), memory: Math.floor(totalmem() / (1024 * 1024)) };
+}
+
+export function compileWorkflow(definition: WorkflowDefinition, source: SourceDocument, issues: IssueList, options: LoadOptions): CompiledWorkflow {
+  const inputs = compileInputs(definition, issues);
+  const ids = Object.keys(definition.tasks ?? {});
+  const tasks = new TaskIndex(ids);
+  reportCaseClashes(ids, tasks, issues);
+  const references = new ReferenceChecker(issues, tasks, Object.keys(inputs));
+  const env = compileTemplate<Record<string, string>>(definition.env ?? {}, {
+    ...checkedTemplate({ issues, references, tasks }, ['env'], { where: 'the workflow `env`', allowItem: false, allowTasks: false }),
+    stringify: true,
+  });
+  const scope: WorkflowScope = {
+    definition,
+    issues,
+    source,
+    tasks,
+    references,
+    executors: options.executors,
+    pools: new Map(Object.entries({ ...builtInPools(), ...options.resources, ...definition.resources })),
+    env,
+    defaults: defaultsOf(definition, issues),
+  };
+
+  const compiled = ids.map((id, order) => compileTask(id, order, definition.tasks[id]!, scope));
+  const outputs = compileTemplate<Record<string, unknown>>(
+    definition.outputs ?? {},
+    checkedTemplate(scope, ['outputs'], { where: 'the workflow `outputs`', allowItem: false, allowTasks: true }),
+  );
+  const criticalPath = checkGraph(compiled, references, issues, options);
+
+  const workflow: CompiledWorkflow = {
+    name: definition.name ?? '',
+    file: issues.file,
+    inputs,
+    resources: { ...definition.resources },
+    failFast: definition.failFast ?? false,
+    tasks: compiled.map((c) => c.task),
+    outputs,
+    criticalPath,
+  };
+  if (definition.description !== undefined) workflow.description = definition.description;
+  if (definition.concurrency !== undefined) workflow.concurrency = definition.concurrency;
+  const timeoutMs = durationOf(definition.timeout, ['timeout'], issues);
+  if (timeoutMs !== undefined) workflow.timeoutMs = timeoutMs;
+  return workflow;
+}
+
+function compileInputs(definition: WorkflowDefinition, issues: IssueList): Record<string, InputSpec> {
+  const inputs = Object.fromEntries(Object.entries(definition.inputs ?? {}).map(([name, input]) => [name, toInputSpec(input)]));
+  checkInputDefinitions(inputs, issues);
+  return inputs;
+}
+
+function defaultsOf(definition: WorkflowDefinition, issues: IssueList): WorkflowScope['defaults'] {
+  const retry = retryInMs(definition.defaults?.retry ?? {}, ['defaults', 'retry'], issues);
+  const timeoutMs = durationOf(definition.defaults?.timeout, ['defaults', 'timeout'], issues);
+  return timeoutMs === undefined ? { retry } : { retry, timeoutMs };
+}
+
+/** Expressions match task ids without regard to case, so ids differing only in case would be ambiguous. */
+function reportCaseClashes(ids: readonly string[], tasks: TaskIndex, issues: IssueList): void {
+  ids.forEach((id, index) => {
+    const first = tasks.indexOf(id)!;
+    if (first !== index) {
+      issues.add(['tasks', id], `task ids \`${ids[first]}\` and \`${id}\` differ only in case; expressions cannot tell them apart, so rename one`, { key: true });
+    }
+  });
+}
+
+/** Reports cycles and unneeded reads; returns the critical path (zeros when there is a cycle). */
+function checkGraph(compiled: readonly TaskCompilation[], references: ReferenceChecker, issues: IssueList, options: LoadOptions): number[] {
+  const graph = new TaskGraph(compiled.map((c) => c.needs));
+  const { order, cycles } = graph.sort();
+  for (const cycle of cycles) reportCycle(cycle, compiled, issues);
+  if (cycles.length > 0) return compiled.map(() => 0);
+  references.reportUnneeded(graph.reaches(references.reads, order));
+  const estimate = options.estimates ?? (() => 1);
+  return graph.criticalPath(order, (task) => estimate(compiled[task]!.task.id) ?? 1);
+}
+
+function reportCycle(cycle: readonly number[], compiled: readonly TaskCompilation[], issues: IssueList): void {
+  const ids = cycle.map((task) => compiled[task]!.task.id);
+  const shown = [...ids, ids[0]].join(' → ');
+  const first = compiled[cycle[0]!]!;
+  const path = first.needPaths.get(cycle[1] ?? cycle[0]!) ?? ['tasks', first.task.id];
+  issues.add(path, `tasks depend on each other in a cycle: ${shown} (each needs the next); remove one of these needs`);
+}

@@ -1,0 +1,67 @@
+/**
+ * The workflow as written in YAML, field for field with schemas/workflow.schema.json
+ * (a test keeps the two in step). The loader compiles this into `CompiledWorkflow`.
+ */
+import type { Duration, RetryOptions, TriggerRule } from '../types.js';
+
+export type InputType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
+
+/** Environment values; numbers and booleans become text. */
+export type EnvDefinition = Record<string, string | number | boolean>;
+
+export interface InputDefinition {
+  /** @default 'string' */
+  type?: InputType;
+  description?: string;
+  /** @default false */
+  required?: boolean;
+  default?: unknown;
+  enum?: unknown[];
+}
+
+/** The retry policy as written: every field optional, merged field by field. */
+export type RetryDefinition = RetryOptions;
+
+export interface DefaultsDefinition {
+  retry?: RetryDefinition;
+  timeout?: Duration;
+}
+
+export interface TaskDefinition {
+  description?: string;
+  /** The executor; `shell` when only `run` is given. */
+  uses?: string;
+  /** Shorthand for `uses: shell` with `with: { run }`. */
+  run?: string;
+  with?: Record<string, unknown>;
+  needs?: string | string[];
+  /** @default 'all_success' */
+  trigger?: TriggerRule;
+  /** An expression, with or without `${{ }}`, or a boolean. */
+  if?: string | boolean;
+  /** A list, or one expression giving a list. */
+  forEach?: unknown[] | string;
+  env?: EnvDefinition;
+  retry?: RetryDefinition;
+  timeout?: Duration;
+  /** @default false */
+  continueOnError?: boolean;
+  resources?: Record<string, number>;
+  /** @default 0 */
+  priority?: number;
+}
+
+export interface WorkflowDefinition {
+  name: string;
+  description?: string;
+  inputs?: Record<string, InputDefinition>;
+  env?: EnvDefinition;
+  defaults?: DefaultsDefinition;
+  concurrency?: number;
+  resources?: Record<string, number>;
+  /** @default false */
+  failFast?: boolean;
+  timeout?: Duration;
+  tasks: Record<string, TaskDefinition>;
+  outputs?: Record<string, unknown>;
+}
