@@ -1,0 +1,148 @@
+/**
+ * Every error weft throws on purpose. Each class has a stable `code`; tests and
+ * callers match on the code, never on the wording.
+ */
+import type { SourceLocation, TaskErrorInfo } from './types.js';
+
+/** Stable codes a task can fail with. Executors may use their own codes too. */
+export const ErrorCodes = {
+  NONZERO_EXIT: 'NONZERO_EXIT',
+  KILLED: 'KILLED',
+  TIMEOUT: 'TIMEOUT',
+  CANCELLED: 'CANCELLED',
+  INVALID_INPUT: 'INVALID_INPUT',
+  INVALID_OUTPUT: 'INVALID_OUTPUT',
+  EXECUTOR_ERROR: 'EXECUTOR_ERROR',
+  EXPRESSION_ERROR: 'EXPRESSION_ERROR',
+  RUN_TIMEOUT: 'RUN_TIMEOUT',
+  /** Thrown by an executor that waits for something outside the run (a person's approval). */
+  WAITING: 'WAITING',
+  REJECTED: 'REJECTED',
+} as const;
+
+/** The base of weft's own errors. */
+export class WeftError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** One problem in a workflow file, with where it is. */
+export interface WorkflowIssue extends SourceLocation {
+  message: string;
+}
+
+/** Formats an issue compiler-style: `file:line:column: message (at path)`. */
+export function formatIssue(issue: WorkflowIssue): string {
+  const where = issue.path ? ` (at ${issue.path})` : '';
+  return `${issue.file}:${issue.line}:${issue.column}: ${issue.message}${where}`;
+}
+
+/**
+ * Thrown by `parse`/`loadFile` when a workflow is invalid. `issues` lists every
+ * problem found, not only the first.
+ */
+export class WorkflowValidationError extends WeftError {
+  readonly issues: readonly WorkflowIssue[];
+  constructor(issues: WorkflowIssue[]) {
+    const first = issues[0];
+    const head = first ? formatIssue(first) : 'invalid workflow';
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+    super('WORKFLOW_INVALID', `${head}${more}`);
+    this.issues = issues;
+  }
+
+  /** All issues, one per line. */
+  format(): string {
+    return this.issues.map(formatIssue).join('\n');
+  }
+}
+
+/** Thrown before a run starts when its inputs do not match the workflow's `inputs`. */
+export class InputValidationError extends WeftError {
+  readonly problems: readonly string[];
+  constructor(workflow: string, problems: string[]) {
+    super('INVALID_INPUTS', `Invalid inputs for workflow "${workflow}":\n  ${problems.join('\n  ')}`);
+    this.problems = problems;
+  }
+}
+
+/** Thrown for a misuse of the API or CLI: a duplicate executor, a bad option. */
+export class UsageError extends WeftError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('USAGE', message, options);
+  }
+}
+
+export interface TaskErrorOptions {
+  /** `false`: never retried, whatever the policy says. */
+  retryable?: boolean;
+  /** Overrides the policy's computed delay before the next attempt. */
+  retryAfterMs?: number;
+  details?: unknown;
+  exitCode?: number;
+  signal?: string;
+  cause?: unknown;
+}
+
+/** What an executor throws to fail an attempt with a chosen code. */
+export class TaskError extends WeftError {
+  readonly retryable?: boolean;
+  readonly retryAfterMs?: number;
+  readonly details?: unknown;
+  readonly exitCode?: number;
+  readonly signal?: string;
+
+  constructor(code: string, message: string, options: TaskErrorOptions = {}) {
+    super(code, message, { cause: options.cause });
+    this.retryable = options.retryable;
+    this.retryAfterMs = options.retryAfterMs;
+    this.details = options.details;
+    this.exitCode = options.exitCode;
+    this.signal = options.signal;
+  }
+
+  /** Any thrown value as a TaskError: a plain Error becomes `EXECUTOR_ERROR`. */
+  static from(value: unknown): TaskError {
+    if (value instanceof TaskError) return value;
+    if (value instanceof Error) {
+      const code = (value as { code?: unknown }).code;
+      const details = typeof code === 'string' ? { cause: code } : undefined;
+      return new TaskError(ErrorCodes.EXECUTOR_ERROR, value.message, { cause: value, details });
+    }
+    return new TaskError(ErrorCodes.EXECUTOR_ERROR, String(value));
+  }
+
+  toJSON(): TaskErrorInfo {
+    const info: TaskErrorInfo = { code: this.code, message: this.message };
+    if (this.retryable !== undefined) info.retryable = this.retryable;
+    if (this.exitCode !== undefined) info.exitCode = this.exitCode;
+    if (this.signal !== undefined) info.signal = this.signal;
+    if (this.details !== undefined) info.details = this.details;
+    return info;
+  }
+}
+
+/** Stable codes for a run store that cannot be used as it is. */
+export const StoreErrorCodes = {
+  /** The file was written by a newer weft; this one will not touch it. */
+  NEWER_SCHEMA: 'STORE_NEWER_SCHEMA',
+  /** The file is not a SQLite database, or is damaged. */
+  CORRUPT: 'STORE_CORRUPT',
+  /** The file is a SQLite database of some other program. */
+  NOT_A_STORE: 'STORE_NOT_A_STORE',
+  /** The file or its directory cannot be opened or created. */
+  UNAVAILABLE: 'STORE_UNAVAILABLE',
+} as const;
+
+/** A run store file that cannot be opened safely; `file` names it. Nothing was changed. */
+export class StoreError extends WeftError {
+  readonly file: string;
+  constructor(code: string, file: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.file = file;
+  }
+}

@@ -1,0 +1,37 @@
+/** The typed event map every run emits. Task events carry `runId` and `taskId`. */
+import type { LogStream } from './executor.js';
+import type { RunResult, TaskErrorInfo, TaskStatus } from './types.js';
+
+export interface TaskTimings {
+  /** When the task became ready to run (its trigger rule met). */
+  queuedAt?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  /** Time between ready and the first attempt's start. */
+  queueWaitMs?: number;
+}
+
+export interface RunEvents {
+  'run:start': { runId: string; workflow: string; inputs: Record<string, unknown>; taskCount: number };
+  'run:finish': { runId: string; workflow: string; result: RunResult };
+  'task:queued': { runId: string; taskId: string; attempt: number };
+  'task:start': { runId: string; taskId: string; attempt: number; maxAttempts: number };
+  'task:retry': { runId: string; taskId: string; attempt: number; delayMs: number; error: TaskErrorInfo };
+  'task:finish': {
+    runId: string;
+    taskId: string;
+    status: TaskStatus;
+    attempts: number;
+    outputs?: unknown;
+    error?: TaskErrorInfo;
+    skipReason?: string;
+    timings: TaskTimings;
+  };
+  'task:log': { runId: string; taskId: string; attempt: number; stream: LogStream; line: string; at: string };
+}
+
+export type RunEventName = keyof RunEvents;
+
+/** eventemitter3's listener map for `RunEvents`. */
+export type RunEventListeners = { [K in RunEventName]: (payload: RunEvents[K]) => void };

@@ -1,0 +1,20 @@
+/** The engine subsystem's public face. */
+export { WorkflowEngine as CoreEngine, type EngineOptions, type StartOptions } from './workflow-engine.js';
+export { Run } from './run.js';
+export { defineExecutor, type Executor, type TaskContext, type JsonSchema, type LogStream } from './executor.js';
+export {
+  ErrorCodes,
+  InputValidationError,
+  TaskError,
+  UsageError,
+  WeftError,
+  WorkflowValidationError,
+  formatIssue,
+  type TaskErrorOptions,
+  type WorkflowIssue,
+} from './errors.js';
+export type { RunEvents, RunEventName, TaskTimings } from './events.js';
+export { MemoryRunStore, type RunFilter, type RunRecord, type RunStore } from './store/index.js';
+export { decide, type TriggerDecision, type UpstreamCounts } from './trigger-rules.js';
+export { resolveRetryPolicy, retryDelay, shouldRetry, type RetryPolicy } from './retry-policy.js';
+export * from './types.js';

@@ -1,0 +1,347 @@
+/**
+ * One execution of a compiled workflow: task states, trigger rules applied as
+ * upstreams end, retries, cancellation and the final result.
+ *
+ * Every state change goes through `transition`, which records it in the store
+ * before anything reacts to it. Propagation to dependents uses a work list, not
+ * recursion, so a 100,000-task chain of skips is safe. A run built from a stored
+ * record (`restored`) keeps what already ended and carries on with the rest.
+ */
+import { EventEmitter } from 'eventemitter3';
+import type { AttemptLayer } from './attempt.js';
+import { ErrorCodes, TaskError } from './errors.js';
+import type { RunEventListeners } from './events.js';
+import { completeAggregate, expand } from './fan-out.js';
+import { isTruthy } from './load/index.js';
+import { runSnapshot } from './run-snapshot.js';
+import type { Scheduler } from './scheduler.js';
+import type { RunDefinition, RunRecord, RunStore } from './store/index.js';
+import { TaskAttempts } from './task-attempts.js';
+import { isTerminal, TaskNode, type TaskPlan } from './task-node.js';
+import { decide } from './trigger-rules.js';
+import type { CompiledWorkflow, ExpressionContext, RunResult, RunStatus, TaskResult, TaskStatus, Template } from './types.js';
+
+export interface RunContext {
+  scheduler: Scheduler;
+  store: RunStore;
+  layers: readonly AttemptLayer[];
+  abandonGraceMs: number;
+}
+
+export interface RunSetup {
+  id: string;
+  workflow: CompiledWorkflow;
+  plans: TaskPlan[];
+  inputs: Record<string, unknown>;
+  workdir: string;
+  signal?: AbortSignal;
+  definition?: RunDefinition;
+  /** The stored record of an interrupted run to carry on with. */
+  restored?: RunRecord;
+}
+
+type StopCause = 'cancel' | 'failFast' | 'timeout';
+
+const EMPTY_CONTEXT: ExpressionContext = { inputs: {}, env: {}, tasks: {}, run: { id: '' }, workflow: { name: '' } };
+const ACTIVE: ReadonlySet<TaskStatus> = new Set(['queued', 'running', 'retrying']);
+
+export class Run extends EventEmitter<RunEventListeners> {
+  readonly id: string;
+  /** Settles when the run ends or waits for a person, whatever its status; never rejects. */
+  readonly result: Promise<RunResult>;
+  /** Things the person driving the run should know (e.g. the workflow file changed since it started). */
+  readonly notices: string[] = [];
+
+  readonly workflow: CompiledWorkflow;
+  readonly inputs: Record<string, unknown>;
+  readonly workdir: string;
+  readonly context: RunContext;
+
+  private readonly nodes: TaskNode[];
+  private readonly byId = new Map<string, TaskNode>();
+  private readonly settled: TaskNode[] = [];
+  private readonly attempts: TaskAttempts;
+  private readonly startedAt: Date;
+  private readonly setup: RunSetup;
+  private remaining = 0;
+  /** Nodes queued, running or backing off: while any is, the run is not idle. */
+  private active = 0;
+  private waiting = 0;
+  private anyFailed = false;
+  private stopCause?: StopCause;
+  private draining = false;
+  private finished = false;
+  private runTimer?: NodeJS.Timeout;
+  private resolveResult!: (result: RunResult) => void;
+  private readonly onSignal = () => this.cancel();
+
+  constructor(setup: RunSetup, context: RunContext) {
+    super();
+    this.setup = setup;
+    this.id = setup.id;
+    this.workflow = setup.workflow;
+    this.inputs = setup.inputs;
+    this.workdir = setup.workdir;
+    this.context = context;
+    this.startedAt = new Date(setup.restored?.startedAt ?? Date.now());
+    this.result = new Promise((resolve) => (this.resolveResult = resolve));
+    this.nodes = setup.plans.map((plan) => new TaskNode(plan.task.id, plan));
+    for (const node of this.nodes) this.byId.set(node.id, node);
+    for (const node of this.nodes) for (const need of node.task.needs) this.byId.get(need)!.dependents.push(node);
+    this.attempts = new TaskAttempts(this);
+    queueMicrotask(() => this.begin());
+  }
+
+  /** Cancels the run: running tasks are aborted, the rest end `cancelled`. */
+  cancel(): void {
+    this.stop('cancel', new TaskError(ErrorCodes.CANCELLED, 'the run was cancelled'));
+  }
+
+  /** The node for a task id or instance id (`build[2]`). */
+  node(id: string): TaskNode | undefined {
+    return this.byId.get(id);
+  }
+
+  get stopping(): boolean {
+    return this.stopCause !== undefined;
+  }
+
+  /** Builds the expression context a template needs, with only the tasks it reads. */
+  contextFor(node: TaskNode | undefined, template: Template, env: Record<string, string>): ExpressionContext {
+    const tasks: ExpressionContext['tasks'] = {};
+    for (const ref of template.taskRefs) {
+      const other = this.byId.get(ref);
+      if (other) tasks[ref] = { status: other.result.status, outputs: other.result.outputs ?? {} };
+    }
+    const context: ExpressionContext = { inputs: this.inputs, env, tasks, run: { id: this.id }, workflow: { name: this.workflow.name } };
+    if (node?.parent) {
+      context.item = node.item;
+      context.index = node.itemIndex;
+    }
+    return context;
+  }
+
+  /** Evaluates a template for a node; static templates skip building a context. */
+  evaluate<T>(node: TaskNode | undefined, template: Template<T>, env: Record<string, string>): T {
+    return template.evaluate(template.isStatic ? EMPTY_CONTEXT : this.contextFor(node, template, env));
+  }
+
+  /** The one place a task's state changes: recorded, then announced. */
+  transition(node: TaskNode, status: TaskStatus, patch: Partial<TaskResult> = {}): void {
+    const before = node.result.status;
+    Object.assign(node.result, patch);
+    node.result.status = status;
+    this.context.store.saveTask(this.id, node.id, node.result);
+    if (!node.instances) {
+      this.active += Number(ACTIVE.has(status)) - Number(ACTIVE.has(before));
+      this.waiting += Number(status === 'waiting') - Number(before === 'waiting');
+    }
+    if (status === 'queued') {
+      this.emit('task:queued', { runId: this.id, taskId: node.id, attempt: node.result.attempts + 1 });
+    } else if (status === 'running' && !node.instances) {
+      this.emit('task:start', { runId: this.id, taskId: node.id, attempt: node.result.attempts, maxAttempts: node.plan.policy.maxAttempts });
+    } else if (status === 'waiting') {
+      this.drain();
+    }
+  }
+
+  /** Ends a node in a terminal state and lets its dependents react. */
+  complete(node: TaskNode, status: TaskStatus, patch: Partial<TaskResult> = {}): void {
+    if (node.done) return;
+    const now = Date.now();
+    const finishedAt = new Date(now).toISOString();
+    const durationMs = node.startedAtMs === undefined ? undefined : now - node.startedAtMs;
+    this.transition(node, status, { ...patch, finishedAt, durationMs });
+    if (status === 'failed' && !node.task.continueOnError) this.anyFailed = true;
+    if (status === 'succeeded' && durationMs !== undefined && !node.instances) {
+      this.context.store.recordDuration(this.workflow.name, node.task.id, durationMs);
+    }
+    this.announceFinish(node, finishedAt, durationMs);
+    this.settled.push(node);
+    if (status === 'failed' && !node.task.continueOnError && this.workflow.failFast) {
+      this.stop('failFast', new TaskError(ErrorCodes.CANCELLED, `cancelled because task "${node.id}" failed (failFast)`));
+    }
+    this.drain();
+  }
+
+  /** Queues a node whose turn has come, unless its `if` says otherwise. */
+  queue(node: TaskNode): void {
+    if (this.passesIf(node)) this.attempts.enqueue(node);
+  }
+
+  /**
+   * Registers a node created during the run (a forEach instance), taking over its
+   * stored state when the run is restored. Returns true when that state is final.
+   */
+  adopt(node: TaskNode): boolean {
+    this.byId.set(node.id, node);
+    return this.restore(node);
+  }
+
+  private announceFinish(node: TaskNode, finishedAt: string, durationMs: number | undefined): void {
+    const { result } = node;
+    this.emit('task:finish', {
+      runId: this.id,
+      taskId: node.id,
+      status: result.status,
+      attempts: result.attempts,
+      outputs: result.outputs,
+      error: result.error,
+      skipReason: result.skipReason,
+      timings: {
+        queuedAt: node.readyAtMs === undefined ? undefined : new Date(node.readyAtMs).toISOString(),
+        startedAt: result.startedAt,
+        finishedAt,
+        durationMs,
+        queueWaitMs: node.readyAtMs === undefined || node.startedAtMs === undefined ? undefined : node.startedAtMs - node.readyAtMs,
+      },
+    });
+  }
+
+  private begin(): void {
+    const { store } = this.context;
+    if (this.setup.restored) store.updateRun(this.id, { status: 'running' });
+    else store.createRun({ ...runSnapshot(this.id, this.workflow.name, 'running', this.startedAt, this.inputs, this.nodes), definition: this.setup.definition });
+    this.emit('run:start', { runId: this.id, workflow: this.workflow.name, inputs: this.inputs, taskCount: this.nodes.length });
+    const { signal } = this.setup;
+    if (signal?.aborted) return this.cancel();
+    signal?.addEventListener('abort', this.onSignal, { once: true });
+    if (this.workflow.timeoutMs !== undefined) {
+      const ms = this.workflow.timeoutMs;
+      this.runTimer = setTimeout(() => this.stop('timeout', new TaskError(ErrorCodes.CANCELLED, `the run timed out after ${ms} ms`)), ms);
+    }
+    this.context.scheduler.batch(() => {
+      for (const node of this.nodes) this.restore(node);
+      for (const node of this.nodes) if (node.done) for (const dependent of node.dependents) node.countInto(dependent.counts);
+      for (const node of this.nodes) if (!node.done) this.remaining++;
+      for (const node of this.nodes) if (!node.done) this.consider(node);
+      this.drain();
+    });
+  }
+
+  /**
+   * Takes over a node's stored state. Ended tasks keep their results; the rest are
+   * pending again but keep their attempt count, so an attempt lost in a crash still
+   * counts and the next one is numbered after it.
+   */
+  private restore(node: TaskNode): boolean {
+    const saved = this.setup.restored?.tasks[node.id];
+    if (!saved) return false;
+    const final = isTerminal(saved.status) && saved.status !== 'cancelled';
+    const { attempts, startedAt, approval } = saved;
+    Object.assign(node.result, final ? saved : { status: 'pending', attempts, startedAt, approval });
+    if (saved.startedAt) node.startedAtMs = Date.parse(saved.startedAt);
+    if (final && node.task.forEach && !node.parent) this.restoreInstances(node);
+    return final;
+  }
+
+  /** An ended forEach keeps listing its instances. */
+  private restoreInstances(node: TaskNode): void {
+    const instances: TaskNode[] = [];
+    for (let i = 0; this.setup.restored?.tasks[`${node.id}[${i}]`]; i++) {
+      const instance = new TaskNode(`${node.id}[${i}]`, node.plan, node, undefined, i);
+      this.adopt(instance);
+      instances.push(instance);
+    }
+    if (instances.length > 0) node.instances = instances;
+  }
+
+  /** Applies a node's trigger rule to what its upstreams have done so far. */
+  private consider(node: TaskNode): void {
+    const decision = decide(node.task.trigger, node.counts);
+    if (decision === 'run') {
+      if (node.result.status === 'pending') this.activate(node);
+    } else if (decision === 'skip') {
+      this.complete(node, 'skipped', { skipReason: `trigger rule ${node.task.trigger} can no longer be met: an upstream task was skipped` });
+    } else if (decision === 'upstream_failed') {
+      this.complete(node, 'upstream_failed', { skipReason: `trigger rule ${node.task.trigger} can no longer be met: an upstream task failed` });
+    }
+  }
+
+  /** Propagates ends to dependents until nothing more changes; then checks whether the run is over or idle. */
+  private drain(): void {
+    if (this.draining || this.finished) return;
+    this.draining = true;
+    try {
+      for (let node = this.settled.pop(); node; node = this.settled.pop()) this.propagate(node);
+    } finally {
+      this.draining = false;
+    }
+    if (this.remaining === 0) this.finish();
+    else if (this.active === 0 && this.waiting > 0 && !this.stopping) this.finish('waiting');
+  }
+
+  private propagate(node: TaskNode): void {
+    const parent = node.parent;
+    if (parent) {
+      if (--parent.openInstances === 0) completeAggregate(this, parent);
+      return;
+    }
+    this.remaining--;
+    if (this.stopping) return;
+    for (const dependent of node.dependents) {
+      if (dependent.done) continue;
+      node.countInto(dependent.counts);
+      this.consider(dependent);
+    }
+  }
+
+  /** The trigger rule is met: fan out, or check `if` and queue. */
+  private activate(node: TaskNode): void {
+    node.readyAtMs = Date.now();
+    const forEach = node.task.forEach;
+    if (forEach) expand(this, node, forEach);
+    else this.queue(node);
+  }
+
+  private passesIf(node: TaskNode): boolean {
+    const condition = node.task.if;
+    if (!condition) return true;
+    let value: unknown;
+    try {
+      value = this.evaluate(node, condition, {});
+    } catch (error) {
+      this.complete(node, 'failed', { error: TaskError.from(error).toJSON() });
+      return false;
+    }
+    if (isTruthy(value)) return true;
+    this.complete(node, 'skipped', { skipReason: '`if` condition was false' });
+    return false;
+  }
+
+  private stop(cause: StopCause, error: TaskError): void {
+    if (this.stopping || this.finished) return;
+    this.stopCause = cause;
+    clearTimeout(this.runTimer);
+    const reason = error.toJSON();
+    for (const node of this.byId.values()) {
+      if (node.done || node.instances) continue;
+      if (node.controller && node.result.status === 'running') node.controller.abort(error);
+      else this.attempts.withdraw(node, reason);
+    }
+    this.drain();
+  }
+
+  private finish(waiting?: 'waiting'): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearTimeout(this.runTimer);
+    this.setup.signal?.removeEventListener('abort', this.onSignal);
+    let status: RunStatus = waiting ?? (this.stopCause === 'cancel' ? 'cancelled' : this.anyFailed || this.stopCause ? 'failed' : 'succeeded');
+    const result = runSnapshot(this.id, this.workflow.name, status, this.startedAt, this.inputs, this.nodes);
+    if (this.stopCause === 'timeout') result.error = { code: ErrorCodes.RUN_TIMEOUT, message: `the run timed out after ${this.workflow.timeoutMs} ms` };
+    if (!waiting) {
+      try {
+        result.outputs = this.evaluate(undefined, this.workflow.outputs, {});
+      } catch (error) {
+        if (status === 'succeeded') status = result.status = 'failed';
+        result.error ??= TaskError.from(error).toJSON();
+      }
+      result.finishedAt = new Date().toISOString();
+    }
+    result.durationMs = Date.now() - this.startedAt.getTime();
+    this.context.store.updateRun(this.id, result);
+    this.emit('run:finish', { runId: this.id, workflow: this.workflow.name, result });
+    this.resolveResult(result);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The life of a task between "ready" and "done": queued with the scheduler,
+ * attempted, retried after a back-off, or withdrawn when the run stops.
+ */
+import { format } from 'node:util';
+import { abortLayer, runAttempt, type AttemptOutcome } from './attempt.js';
+import { ErrorCodes, TaskError } from './errors.js';
+import type { LogStream, TaskContext } from './executor.js';
+import { retryDelay, shouldRetry } from './retry-policy.js';
+import type { Run } from './run.js';
+import type { SchedulerEntry } from './scheduler.js';
+import type { TaskNode } from './task-node.js';
+import type { TaskErrorInfo } from './types.js';
+
+export class TaskAttempts {
+  constructor(private readonly run: Run) {}
+
+  enqueue(node: TaskNode): void {
+    const { plan } = node;
+    const entry: SchedulerEntry = {
+      priority: plan.task.priority,
+      criticalPath: plan.criticalPath,
+      order: plan.task.order,
+      demands: plan.demands,
+      start: () => void this.attempt(node, entry),
+    };
+    node.entry = entry;
+    this.run.transition(node, 'queued');
+    this.run.context.scheduler.enqueue(entry);
+  }
+
+  /** Ends a task that is not running: pending, queued or waiting out a back-off. */
+  withdraw(node: TaskNode, reason: TaskErrorInfo): void {
+    if (node.entry) this.run.context.scheduler.withdraw(node.entry);
+    clearTimeout(node.retryTimer);
+    this.run.complete(node, 'cancelled', { error: reason });
+  }
+
+  private async attempt(node: TaskNode, entry: SchedulerEntry): Promise<void> {
+    const run = this.run;
+    const attempt = node.result.attempts + 1;
+    const now = Date.now();
+    node.startedAtMs ??= now;
+    node.result.startedAt ??= new Date(now).toISOString();
+    node.controller = new AbortController();
+    run.transition(node, 'running', { attempts: attempt });
+    const outcome = await this.execute(node, attempt, node.controller);
+    node.controller = undefined;
+    node.entry = undefined;
+    const { scheduler } = run.context;
+    scheduler.batch(() => {
+      scheduler.release(entry);
+      this.settle(node, attempt, outcome);
+    });
+  }
+
+  private settle(node: TaskNode, attempt: number, outcome: AttemptOutcome): void {
+    const run = this.run;
+    if (node.done) return;
+    if (outcome.ok) return run.complete(node, 'succeeded', { outputs: outcome.outputs, error: undefined });
+    const { error } = outcome;
+    if (run.stopping) return run.complete(node, 'cancelled', { error: error.toJSON() });
+    if (error.code === ErrorCodes.WAITING) return run.transition(node, 'waiting', { error: error.toJSON() });
+    if (!shouldRetry(node.plan.policy, error, attempt)) return run.complete(node, 'failed', { error: error.toJSON() });
+    this.scheduleRetry(node, attempt, error);
+  }
+
+  private scheduleRetry(node: TaskNode, attempt: number, error: TaskError): void {
+    const delayMs = retryDelay(node.plan.policy, error, attempt);
+    this.run.transition(node, 'retrying', { error: error.toJSON() });
+    this.run.emit('task:retry', { runId: this.run.id, taskId: node.id, attempt, delayMs, error: error.toJSON() });
+    node.retryTimer = setTimeout(() => {
+      node.retryTimer = undefined;
+      if (!node.done) this.enqueue(node);
+    }, delayMs);
+  }
+
+  private async execute(node: TaskNode, attempt: number, controller: AbortController): Promise<AttemptOutcome> {
+    const run = this.run;
+    const { task, executor } = node.plan;
+    let input: unknown;
+    let env: Record<string, string>;
+    try {
+      env = run.evaluate(node, task.env, {});
+      env = this.withExpressionValues(node, env);
+      input = run.evaluate(node, task.with, env);
+    } catch (error) {
+      return { ok: false as const, error: new TaskError(ErrorCodes.EXPRESSION_ERROR, (error as Error).message, { retryable: false, cause: error }) };
+    }
+    const ctx: TaskContext = {
+      runId: run.id,
+      taskId: node.id,
+      attempt,
+      signal: controller.signal,
+      workdir: run.workdir,
+      idempotencyKey: `${run.id}/${node.id}`,
+      env,
+      workflow: run.workflow.name,
+      startedAt: node.result.startedAt!,
+      approval: node.result.approval,
+      log: (...args) => this.log(node, attempt, 'log', format(...args)),
+      logStream: (stream, line) => this.log(node, attempt, stream, line),
+    };
+    const call = { executor, input, ctx, controller, timeoutMs: task.timeoutMs, abandonGraceMs: run.context.abandonGraceMs };
+    return runAttempt(call, [abortLayer, ...run.context.layers]);
+  }
+
+  /** Adds the values of expressions found in script inputs as `WEFT_EXPR_n` variables. */
+  private withExpressionValues(node: TaskNode, env: Record<string, string>): Record<string, string> {
+    const entries = Object.entries(node.task.exprEnv);
+    if (entries.length === 0) return env;
+    const merged = { ...env };
+    for (const [name, template] of entries) {
+      const value = this.run.evaluate(node, template, env);
+      merged[name] = typeof value === 'string' ? value : value === null || value === undefined ? '' : JSON.stringify(value);
+    }
+    return merged;
+  }
+
+  private log(node: TaskNode, attempt: number, stream: LogStream, line: string): void {
+    const entry = { taskId: node.id, attempt, stream, line, at: new Date().toISOString() };
+    this.run.context.store.appendLog(this.run.id, entry);
+    this.run.emit('task:log', { runId: this.run.id, ...entry });
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * A task's state inside one run. A forEach task is an aggregate node whose
+ * instances (`id[i]`) are nodes of their own; dependents wait for the aggregate.
+ */
+import type { Executor } from './executor.js';
+import type { RetryPolicy } from './retry-policy.js';
+import type { Demand, SchedulerEntry } from './scheduler.js';
+import { emptyCounts, type UpstreamCounts } from './trigger-rules.js';
+import type { CompiledTask, TaskResult, TaskStatus } from './types.js';
+
+/** What every node of one compiled task shares. */
+export interface TaskPlan {
+  task: CompiledTask;
+  executor: Executor;
+  policy: RetryPolicy;
+  demands: readonly Demand[];
+  criticalPath: number;
+}
+
+const TERMINAL: ReadonlySet<TaskStatus> = new Set(['succeeded', 'failed', 'skipped', 'upstream_failed', 'cancelled']);
+
+export function isTerminal(status: TaskStatus): boolean {
+  return TERMINAL.has(status);
+}
+
+export class TaskNode {
+  readonly result: TaskResult = { status: 'pending', attempts: 0 };
+  readonly counts: UpstreamCounts;
+  readonly dependents: TaskNode[] = [];
+  instances?: TaskNode[];
+  /** Instances not yet in a terminal state. */
+  openInstances = 0;
+  entry?: SchedulerEntry;
+  controller?: AbortController;
+  retryTimer?: NodeJS.Timeout;
+  readyAtMs?: number;
+  startedAtMs?: number;
+
+  constructor(
+    readonly id: string,
+    readonly plan: TaskPlan,
+    readonly parent?: TaskNode,
+    readonly item?: unknown,
+    readonly itemIndex?: number,
+  ) {
+    this.counts = emptyCounts(parent ? 0 : plan.task.needs.length);
+  }
+
+  get task(): CompiledTask {
+    return this.plan.task;
+  }
+
+  get done(): boolean {
+    return isTerminal(this.result.status);
+  }
+
+  /** How this node's end counts for its dependents' trigger rules. */
+  countInto(counts: UpstreamCounts): void {
+    switch (this.result.status) {
+      case 'succeeded':
+        counts.succeeded++;
+        break;
+      case 'failed':
+        if (this.task.continueOnError) counts.succeeded++;
+        else counts.failed++;
+        break;
+      case 'cancelled':
+        counts.failed++;
+        break;
+      case 'upstream_failed':
+        counts.upstreamFailed++;
+        break;
+      case 'skipped':
+        counts.skipped++;
+        break;
+      default:
+        break;
+    }
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The shapes that cross module boundaries: what the loader hands the scheduler
+ * (`CompiledWorkflow`), and what a run hands back (`RunResult`).
+ *
+ * The scheduler only ever sees the compiled form; it knows nothing of YAML.
+ */
+
+/** A duration: a string with a unit (`150ms`, `2s`, `5m`, `1h`) or a number of milliseconds. */
+export type Duration = string | number;
+
+export const TERMINAL_STATUSES = ['succeeded', 'failed', 'skipped', 'upstream_failed', 'cancelled'] as const;
+export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
+export type TaskStatus = 'pending' | 'queued' | 'running' | 'retrying' | 'waiting' | TerminalStatus;
+
+export type RunStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
+
+/** Airflow's trigger rules, with Airflow's semantics (see docs/workflow-language.md). */
+export const TRIGGER_RULES = [
+  'all_success',
+  'all_failed',
+  'all_done',
+  'all_skipped',
+  'one_success',
+  'one_failed',
+  'one_done',
+  'none_failed',
+  'none_failed_min_one_success',
+  'none_skipped',
+  'always',
+] as const;
+export type TriggerRule = (typeof TRIGGER_RULES)[number];
+
+export type Backoff = 'fixed' | 'linear' | 'exponential';
+export type Jitter = 'none' | 'full' | 'equal';
+
+/** A retry policy as written: every field optional, merged field by field. */
+export interface RetryOptions {
+  /** Total attempts, including the first. @default 1 */
+  maxAttempts?: number;
+  /** @default 'fixed' */
+  backoff?: Backoff;
+  /** Base delay before a retry. @default 0 */
+  delay?: Duration;
+  /** Growth factor for `exponential` backoff. @default 2 */
+  factor?: number;
+  /** Upper bound on any computed delay. */
+  maxDelay?: Duration;
+  /** @default 'none' */
+  jitter?: Jitter;
+  /** Retry only errors with these codes. */
+  retryOn?: string[];
+  /** Never retry errors with these codes. */
+  abortOn?: string[];
+}
+
+/** Where something sits in a workflow file. `line` and `column` are 1-based. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+  /** The YAML path, e.g. `tasks.build.needs[0]`. */
+  path: string;
+}
+
+/** What an expression can read. */
+export interface ExpressionContext {
+  inputs: Record<string, unknown>;
+  env: Record<string, string>;
+  tasks: Record<string, { status: TaskStatus; outputs: unknown }>;
+  run: { id: string };
+  workflow: { name: string };
+  item?: unknown;
+  index?: number;
+}
+
+/**
+ * A value from the workflow file that may hold `${{ }}` expressions, compiled once.
+ * A string that is exactly one expression keeps the value's type; otherwise it is interpolated.
+ */
+export interface Template<T = unknown> {
+  /** True when the value holds no expression: `evaluate` returns it unchanged. */
+  readonly isStatic: boolean;
+  /** Task ids the value reads through `tasks.<id>`. */
+  readonly taskRefs: readonly string[];
+  /** Throws `ExpressionError` when evaluation fails (e.g. `fromJSON` of bad text). */
+  evaluate(context: ExpressionContext): T;
+}
+
+export interface InputSpec {
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
+  description?: string;
+  required: boolean;
+  default?: unknown;
+  enum?: unknown[];
+}
+
+export interface CompiledTask {
+  id: string;
+  /** Position in the file; the last tie-breaker among ready tasks. */
+  order: number;
+  /** The executor's name. */
+  uses: string;
+  /** The executor's input, templated. */
+  with: Template<Record<string, unknown>>;
+  /** The task's environment (workflow env < task env), templated. */
+  env: Template<Record<string, string>>;
+  /**
+   * Values of expressions found inside script inputs (`run:`), passed to the task as
+   * environment variables; the script text references them as `"${WEFT_EXPR_n}"`.
+   */
+  exprEnv: Record<string, Template>;
+  needs: string[];
+  trigger: TriggerRule;
+  if?: Template;
+  forEach?: Template<unknown[]>;
+  /** Workflow `defaults.retry` < task `retry`; the executor's default is merged beneath at run time. */
+  retry: RetryOptions;
+  timeoutMs?: number;
+  resources: Record<string, number>;
+  priority: number;
+  continueOnError: boolean;
+  location: SourceLocation;
+}
+
+export interface CompiledWorkflow {
+  name: string;
+  description?: string;
+  /** The file it came from (or the name given to `parse`). */
+  file: string;
+  /** The text it was loaded from, kept so a stored run can be resumed as it was. */
+  source?: string;
+  inputs: Record<string, InputSpec>;
+  concurrency?: number;
+  resources: Record<string, number>;
+  failFast: boolean;
+  timeoutMs?: number;
+  /** In file order. */
+  tasks: CompiledTask[];
+  outputs: Template<Record<string, unknown>>;
+  /**
+   * For each task (by index into `tasks`), the estimated length in ms of the longest
+   * chain of work from its start to the end of the workflow (its own estimate included).
+   */
+  criticalPath: number[];
+}
+
+export interface TaskErrorInfo {
+  code: string;
+  message: string;
+  retryable?: boolean;
+  exitCode?: number;
+  signal?: string;
+  details?: unknown;
+}
+
+/** A person's decision on an `approval` task. */
+export interface ApprovalDecision {
+  approved: boolean;
+  by: string;
+  /** ISO time. */
+  at: string;
+  comment?: string;
+}
+
+export interface TaskResult {
+  status: TaskStatus;
+  attempts: number;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  outputs?: unknown;
+  error?: TaskErrorInfo;
+  skipReason?: string;
+  /** For `approval` tasks: the decision, once someone made it. */
+  approval?: ApprovalDecision;
+}
+
+export interface RunResult {
+  runId: string;
+  workflow: string;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  error?: TaskErrorInfo;
+  /** forEach instances appear as `id[i]` beside their aggregate `id`. */
+  tasks: Record<string, TaskResult>;
+}

@@ -1,0 +1,247 @@
+/**
+ * The engine: a registry of executors, engine-wide limits shared by all runs, and
+ * the entry points that load workflows and start runs.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { AttemptLayer } from './attempt.js';
+import { schemaLayer } from './attempt.js';
+import { recordDecision, type DecisionOptions } from './approvals.js';
+import { UsageError, WeftError } from './errors.js';
+import type { Executor } from './executor.js';
+import { loadWorkflow, resolveInputs } from './load/index.js';
+import { withEstimates } from './critical-path.js';
+import { resolveRetryPolicy } from './retry-policy.js';
+import { holdLease, newHolderId } from './run-lease.js';
+import { Run, type RunSetup } from './run.js';
+import { SchemaChecker } from './schema-checker.js';
+import { Limit, Scheduler, type Demand } from './scheduler.js';
+import { MemoryRunStore, type RunDefinition, type RunRecord, type RunStore } from './store/index.js';
+import type { TaskPlan } from './task-node.js';
+import type { ApprovalDecision, CompiledTask, CompiledWorkflow, RunResult } from './types.js';
+
+export interface EngineOptions {
+  /** Executors to register at once. */
+  executors?: Executor[];
+  /** Resource pools shared by all runs of this engine, beside the built-in `cpu` and `memory` (MiB). */
+  resources?: Record<string, number>;
+  /** Most tasks running at once across all runs. @default unlimited */
+  maxConcurrency?: number;
+  /** Where runs are recorded. @default a MemoryRunStore */
+  store?: RunStore;
+  /** How long an executor that ignores its abort signal is waited for before it is abandoned. @default 10000 */
+  abandonGraceMs?: number;
+}
+
+export interface StartOptions {
+  inputs?: Record<string, unknown>;
+  /** Aborting it cancels the run. */
+  signal?: AbortSignal;
+  /** Where tasks run. @default process.cwd() */
+  workdir?: string;
+  /** A run id of your choosing. @default a new unique id */
+  runId?: string;
+}
+
+export interface ResumeOptions {
+  signal?: AbortSignal;
+}
+
+/** Thrown by `resume` for a run that cannot be carried on with. */
+export class RunNotResumableError extends WeftError {
+  constructor(message: string) {
+    super('RUN_NOT_RESUMABLE', message);
+  }
+}
+
+export class WorkflowEngine {
+  /** The runs this engine has recorded. */
+  readonly runs: RunStore;
+  private readonly registry = new Map<string, Executor>();
+  private readonly scheduler = new Scheduler();
+  private readonly checker = new SchemaChecker();
+  private readonly layers: AttemptLayer[];
+  private readonly pools = new Map<string, Limit>();
+  private readonly executorSlots = new Map<string, Limit>();
+  private readonly engineSlots?: Limit;
+  private readonly abandonGraceMs: number;
+  /** This engine's name when it holds a run's lease. */
+  private readonly holder = newHolderId();
+
+  constructor(options: EngineOptions = {}) {
+    this.runs = options.store ?? new MemoryRunStore();
+    this.abandonGraceMs = options.abandonGraceMs ?? 10_000;
+    this.layers = [schemaLayer(this.checker)];
+    const { maxConcurrency } = options;
+    if (maxConcurrency !== undefined) {
+      requirePositiveInteger(maxConcurrency, 'maxConcurrency');
+      this.engineSlots = new Limit('maxConcurrency', maxConcurrency);
+    }
+    const builtinPools = { cpu: os.availableParallelism(), memory: Math.floor(os.totalmem() / 2 ** 20) };
+    for (const [name, capacity] of Object.entries({ ...builtinPools, ...options.resources })) {
+      requirePositiveInteger(capacity, `resources.${name}`);
+      this.pools.set(name, new Limit(name, capacity));
+    }
+    for (const executor of options.executors ?? []) this.register(executor);
+  }
+
+  /** Adds an executor. A plain object with `name` and `execute` is an executor. */
+  register(executor: Executor): this {
+    if (!executor || typeof executor.name !== 'string' || !/^[A-Za-z][\w-]*$/.test(executor.name)) {
+      throw new UsageError(`an executor needs a name of letters, digits, "-" and "_", got ${JSON.stringify(executor?.name)}`);
+    }
+    if (typeof executor.execute !== 'function') throw new UsageError(`executor "${executor.name}" has no execute(input, ctx) function`);
+    if (this.registry.has(executor.name)) throw new UsageError(`an executor named "${executor.name}" is already registered`);
+    if (executor.concurrency !== undefined) {
+      requirePositiveInteger(executor.concurrency, `executor "${executor.name}" concurrency`);
+      this.executorSlots.set(executor.name, new Limit(`executor ${executor.name}`, executor.concurrency));
+    }
+    this.checker.validatorsFor(executor);
+    this.registry.set(executor.name, executor);
+    return this;
+  }
+
+  /** Every registered executor, in registration order. */
+  executors(): Executor[] {
+    return [...this.registry.values()];
+  }
+
+  /** Loads a workflow from text. Throws WorkflowValidationError listing every problem. */
+  parse(text: string, file = '<workflow>'): CompiledWorkflow {
+    const registry = this.registry;
+    const resources = Object.fromEntries([...this.pools].map(([name, limit]) => [name, limit.capacity]));
+    const workflow = loadWorkflow(text, {
+      file,
+      resources,
+      executors: { get: (name) => registry.get(name), names: () => [...registry.keys()] },
+    });
+    return { ...workflow, source: text };
+  }
+
+  async loadFile(file: string): Promise<CompiledWorkflow> {
+    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot read workflow file ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`, { cause: error });
+    });
+    return this.parse(text, file);
+  }
+
+  /**
+   * Starts a run and returns at once; listen with `run.on(...)`, await `run.result`.
+   * Throws InputValidationError before starting when the inputs do not fit.
+   */
+  start(workflow: CompiledWorkflow, options: StartOptions = {}): Run {
+    const inputs = resolveInputs(workflow, options.inputs ?? {});
+    const workdir = path.resolve(options.workdir ?? process.cwd());
+    return this.launch({
+      id: options.runId ?? newRunId(),
+      workflow,
+      inputs,
+      workdir,
+      signal: options.signal,
+      definition: definitionOf(workflow, workdir),
+    });
+  }
+
+  /**
+   * Carries on with a run from the store: ended tasks keep their results, the
+   * rest run. Only one process may drive a run at a time (RunLockedError).
+   * `run.notices` says when the workflow file changed since the run started.
+   */
+  resume(runId: string, options: ResumeOptions = {}): Run {
+    const record = this.runs.getRun(runId);
+    if (!record) throw new RunNotResumableError(`no run ${runId} in the store; \`weft runs\` lists them`);
+    if (record.status === 'succeeded' || record.status === 'failed') {
+      throw new RunNotResumableError(`run ${runId} already ended (${record.status}); there is nothing to resume`);
+    }
+    const definition = record.definition;
+    if (!definition) throw new RunNotResumableError(`run ${runId} was stored without its workflow definition, so it cannot be resumed`);
+    const workflow = this.parse(definition.text, definition.file ?? `<run ${runId}>`);
+    const run = this.launch({ id: runId, workflow, inputs: record.inputs, workdir: definition.workdir, signal: options.signal, definition, restored: record });
+    if (definition.file && existsSync(definition.file) && hashOf(readFileSync(definition.file, 'utf8')) !== definition.hash) {
+      run.notices.push(`${definition.file} changed since run ${runId} started; resuming with the definition stored then`);
+    }
+    return run;
+  }
+
+  /** Approves a task that waits for a decision; `resume` the run to carry on. */
+  approve(runId: string, taskId: string, options?: DecisionOptions): ApprovalDecision {
+    return recordDecision(this.runs, runId, taskId, true, options);
+  }
+
+  /** Rejects a waiting task: when the run resumes, it fails with `REJECTED`. */
+  reject(runId: string, taskId: string, options?: DecisionOptions): ApprovalDecision {
+    return recordDecision(this.runs, runId, taskId, false, options);
+  }
+
+  private launch(setup: Omit<RunSetup, 'plans'>): Run {
+    const { workflow } = setup;
+    const lease = holdLease(this.runs, setup.id, this.holder);
+    const runSlots = workflow.concurrency === undefined ? undefined : new Limit('concurrency', workflow.concurrency);
+    const runPools = new Map(Object.entries(workflow.resources).map(([name, capacity]) => [name, new Limit(name, capacity)]));
+    const critical = withEstimates(workflow, this.runs.durationEstimates(workflow.name));
+    const plans = workflow.tasks.map((task, i): TaskPlan => {
+      const executor = this.executorFor(task);
+      return {
+        task,
+        executor,
+        policy: resolveRetryPolicy(executor.retry, task.retry),
+        demands: this.demandsOf(task, executor, runSlots, runPools),
+        criticalPath: critical[i] ?? 0,
+      };
+    });
+    const context = { scheduler: this.scheduler, store: this.runs, layers: this.layers, abandonGraceMs: this.abandonGraceMs };
+    const run = new Run({ ...setup, plans }, context);
+    void run.result.then(() => lease.release());
+    return run;
+  }
+
+  /** Starts a run and waits for its result. */
+  run(workflow: CompiledWorkflow, options: StartOptions = {}): Promise<RunResult> {
+    return this.start(workflow, options).result;
+  }
+
+  private executorFor(task: CompiledTask): Executor {
+    const executor = this.registry.get(task.uses);
+    if (!executor) throw new UsageError(`task "${task.id}" uses executor "${task.uses}", which this engine does not have; register it first`);
+    return executor;
+  }
+
+  /** Every limit a task of this run takes while it runs, with amounts. */
+  private demandsOf(task: CompiledTask, executor: Executor, runSlots: Limit | undefined, runPools: Map<string, Limit>): Demand[] {
+    const demands: Demand[] = [];
+    for (const limit of [this.engineSlots, runSlots, this.executorSlots.get(executor.name)]) {
+      if (limit) demands.push({ limit, amount: 1 });
+    }
+    for (const [name, amount] of Object.entries({ ...executor.resources, ...task.resources })) {
+      if (amount <= 0) continue;
+      const pools = [runPools.get(name), this.pools.get(name)].filter((pool) => pool !== undefined);
+      if (pools.length === 0) throw new UsageError(`task "${task.id}" needs resource "${name}", but no pool of that name exists`);
+      for (const limit of pools) {
+        if (amount > limit.capacity) throw new UsageError(`task "${task.id}" needs ${amount} of "${name}", more than the pool's capacity ${limit.capacity}`);
+        demands.push({ limit, amount });
+      }
+    }
+    return demands;
+  }
+}
+
+function requirePositiveInteger(value: number, what: string): void {
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${what} must be a positive integer, got ${JSON.stringify(value)}`);
+}
+
+function newRunId(): string {
+  return `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+function hashOf(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function definitionOf(workflow: CompiledWorkflow, workdir: string): RunDefinition | undefined {
+  if (workflow.source === undefined) return undefined;
+  const file = existsSync(workflow.file) ? path.resolve(workflow.file) : undefined;
+  return { text: workflow.source, file, hash: hashOf(workflow.source), workdir };
+}
