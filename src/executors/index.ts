@@ -3,6 +3,10 @@ import type { Executor } from '../engine/executor.js';
 import { approvalExecutor } from './approval/index.js';
 import { echoExecutor } from './echo/index.js';
 import { shellExecutor } from './shell/index.js';
+import { analyzerExecutor } from './analyzer/index.js';
+import { resolverExecutor } from './resolver/index.js';
+import { reviewerExecutor } from './reviewer/index.js';
+import { prGeneratorExecutor } from './pr-generator/index.js';
 
 export { approvalExecutor } from './approval/index.js';
 export type { ApprovalInput, ApprovalOutput } from './approval/index.js';
@@ -11,4 +15,12 @@ export type { EchoValues } from './echo/index.js';
 export { shellExecutor, DEFAULT_KILL_GRACE_MS } from './shell/index.js';
 export type { ShellInput, ShellOutput } from './shell/index.js';
 
-export const builtinExecutors: Executor[] = [shellExecutor, echoExecutor, approvalExecutor];
+export const builtinExecutors: Executor[] = [
+  shellExecutor,
+  echoExecutor,
+  approvalExecutor,
+  analyzerExecutor,
+  resolverExecutor,
+  reviewerExecutor,
+  prGeneratorExecutor,
+];

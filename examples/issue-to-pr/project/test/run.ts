@@ -1,0 +1,4 @@
+import './duration.test.js';
+import { report } from './harness.js';
+
+report();

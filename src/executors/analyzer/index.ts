@@ -1,0 +1,43 @@
+/**
+ * The `analyzer` executor: what kind of issue this is, how big, which files it is
+ * about, and whether a person should take it. Offline and deterministic by default
+ * (`heuristic`); `llm` asks an OpenAI-compatible model instead.
+ */
+import { resolve } from 'node:path';
+import { defineExecutor, type TaskContext } from '../../engine/executor.js';
+import { throwIfAborted } from '../git/child.js';
+import { repoRoot } from '../git/git.js';
+import { loadSchema } from '../load-schema.js';
+import { analyzeHeuristically } from './heuristic.js';
+import { resolveIssue } from './issue-input.js';
+import { analyzeWithModel } from './llm.js';
+import type { Analysis, AnalyzerInput } from './types.js';
+
+export type { Analysis, AnalyzerInput, IssueData } from './types.js';
+export { analyzeHeuristically } from './heuristic.js';
+
+export const analyzerExecutor = defineExecutor<AnalyzerInput, Analysis>({
+  name: 'analyzer',
+  description:
+    'Classifies an issue (bug, feature, docs, question, chore, security), estimates its complexity, finds the files it is about, and says whether a human should take it.',
+  inputSchema: loadSchema('analyzer.input.json'),
+  outputSchema: loadSchema('analyzer.output.json'),
+  retry: { maxAttempts: 3, backoff: 'exponential', delay: '1s', maxDelay: '30s', jitter: 'full' },
+  execute: analyze,
+});
+
+async function analyze(input: AnalyzerInput, ctx: TaskContext): Promise<Analysis> {
+  throwIfAborted(ctx.signal);
+  const repo = input.repo === undefined ? undefined : await repoRoot(resolve(ctx.workdir, input.repo), ctx.signal);
+  const issue = await resolveIssue(input, repo, ctx);
+  const analysis =
+    input.provider === 'llm'
+      ? await analyzeWithModel(issue, repo, input.llm, ctx)
+      : await analyzeHeuristically(issue, repo, ctx.signal);
+  ctx.log(
+    `${analysis.category}, ${analysis.complexity} complexity, confidence ${analysis.confidence}` +
+      (analysis.files.length ? `; files: ${analysis.files.slice(0, 5).join(', ')}` : '; no files located'),
+  );
+  if (analysis.requiresHuman) ctx.log(`needs a human: ${analysis.reasons.join('; ')}`);
+  return analysis;
+}
