@@ -39,8 +39,8 @@ export interface TemplateOptions {
   /** Every leaf evaluates to a string (environment variables). */
   stringify?: boolean;
   /**
-   * Top-level keys whose strings are shell scripts: their expressions become
-   * `WEFT_EXPR_n` variables, added to `exprEnv`.
+   * Top-level keys whose strings (or lists of strings) are shell scripts: their
+   * expressions become `WEFT_EXPR_n` variables, added to `exprEnv`.
    */
   shellInputs?: readonly string[];
   exprEnv?: Record<string, Template>;
@@ -106,17 +106,18 @@ class TemplateCompiler {
     return new CompiledTemplate<T>(root, [...this.taskRefs]);
   }
 
-  private node(value: unknown, path: Path, topLevel: boolean): Node {
-    if (typeof value === 'string') return this.stringNode(value, path);
+  /** `script`: every string below is shell code (a script input, or a list of scripts). */
+  private node(value: unknown, path: Path, topLevel: boolean, script = false): Node {
+    if (typeof value === 'string') return script ? this.scriptNode(value, path) : this.stringNode(value, path);
     if (Array.isArray(value)) {
-      const items = value.map((item, i) => this.node(item, [...path, i], false));
+      const items = value.map((item, i) => this.node(item, [...path, i], false, script));
       return settle({ kind: 'array', items }, items, value, value);
     }
     if (value !== null && typeof value === 'object') {
       const entries = Object.entries(value).map(([key, item]): [string, Node] => {
         const itemPath = (topLevel ? this.options.keyPaths?.[key] : undefined) ?? [...path, key];
-        const script = topLevel && typeof item === 'string' && this.options.shellInputs?.includes(key);
-        return [key, script ? this.scriptNode(item, itemPath) : this.node(item, itemPath, false)];
+        const isScript = script || (topLevel && (this.options.shellInputs?.includes(key) ?? false));
+        return [key, this.node(item, itemPath, false, isScript)];
       });
       return settle({ kind: 'object', entries }, entries.map(([, node]) => node), Object.values(value), value);
     }

@@ -27,6 +27,7 @@ export const reviewerExecutor = defineExecutor<ReviewerInput, ReviewerOutput>({
   inputSchema: loadSchema('reviewer.input.json'),
   outputSchema: loadSchema('reviewer.output.json'),
   retry: { maxAttempts: 2, backoff: 'exponential', delay: '2s', maxDelay: '30s', jitter: 'full' },
+  shellInputs: ['checks'],
   execute: review,
 });
 

@@ -52,4 +52,13 @@ describe('expressions in shell scripts', () => {
     expect(exprEnv.WEFT_EXPR_0!.evaluate(values)).toBe('[1,"a"]');
     expect(exprEnv.WEFT_EXPR_1!.evaluate(values)).toBe('');
   });
+
+  it('treat every string in a list of scripts as a script', () => {
+    const exprEnv: Record<string, Template> = {};
+    const template = compileTemplate<{ checks: string[] }>({ checks: ['npm test', 'echo ${{ inputs.title }}'] }, { shellInputs: ['checks'], exprEnv });
+    const { checks } = template.evaluate(context);
+    expect(checks).toEqual(['npm test', 'echo "${WEFT_EXPR_0}"']);
+    const env = { WEFT_EXPR_0: String(exprEnv.WEFT_EXPR_0!.evaluate(context)) };
+    expect(runShell(checks[1]!, env)).toBe(`${hostile}\n`);
+  });
 });
