@@ -23,22 +23,36 @@ export type AttemptLayer = (call: AttemptCall, next: () => Promise<unknown>) => 
 
 export type AttemptOutcome = { ok: true; outputs: unknown } | { ok: false; error: TaskError };
 
-/** Runs the layers outermost first, the executor innermost. */
-export async function runAttempt(call: AttemptCall, layers: readonly AttemptLayer[]): Promise<AttemptOutcome> {
-  const dispatch = (i: number): Promise<unknown> => {
+/**
+ * Where an attempt's executor actually runs. The engine keeps scheduling, limits,
+ * schema checks, timeouts and retries; a dispatcher only carries the call to the
+ * executor (in this process, or to a worker) and its result or error back. It must
+ * stop the executor when `call.ctx.signal` aborts.
+ */
+export interface Dispatcher {
+  dispatch(call: AttemptCall): Promise<unknown>;
+  close?(): Promise<void>;
+}
+
+/** Runs the executor in this process. */
+export const inProcessDispatcher: Dispatcher = {
+  async dispatch(call) {
+    return call.executor.execute(call.input, call.ctx);
+  },
+};
+
+/** Runs the layers outermost first, the dispatched executor innermost. */
+export async function runAttempt(call: AttemptCall, layers: readonly AttemptLayer[], dispatcher: Dispatcher = inProcessDispatcher): Promise<AttemptOutcome> {
+  const next = (i: number): Promise<unknown> => {
     const layer = layers[i];
-    if (!layer) return invokeExecutor(call);
-    return layer(call, () => dispatch(i + 1));
+    if (!layer) return dispatcher.dispatch(call);
+    return layer(call, () => next(i + 1));
   };
   try {
-    return { ok: true, outputs: await dispatch(0) };
+    return { ok: true, outputs: await next(0) };
   } catch (error) {
     return { ok: false, error: TaskError.from(error) };
   }
-}
-
-async function invokeExecutor(call: AttemptCall): Promise<unknown> {
-  return call.executor.execute(call.input, call.ctx);
 }
 
 /** Checks input before and output after against the executor's schemas. */

@@ -8,7 +8,7 @@
  * record (`restored`) keeps what already ended and carries on with the rest.
  */
 import { EventEmitter } from 'eventemitter3';
-import type { AttemptLayer } from './attempt.js';
+import type { AttemptLayer, Dispatcher } from './attempt.js';
 import { ErrorCodes, TaskError } from './errors.js';
 import type { RunEventListeners } from './events.js';
 import { completeAggregate, expand } from './fan-out.js';
@@ -25,6 +25,7 @@ export interface RunContext {
   scheduler: Scheduler;
   store: RunStore;
   layers: readonly AttemptLayer[];
+  dispatcher: Dispatcher;
   abandonGraceMs: number;
 }
 

@@ -102,7 +102,7 @@ export class TaskAttempts {
       logStream: (stream, line) => this.log(node, attempt, stream, line),
     };
     const call = { executor, input, ctx, controller, timeoutMs: task.timeoutMs, abandonGraceMs: run.context.abandonGraceMs };
-    return runAttempt(call, [abortLayer, ...run.context.layers]);
+    return runAttempt(call, [abortLayer, ...run.context.layers], run.context.dispatcher);
   }
 
   /** Adds the values of expressions found in script inputs as `WEFT_EXPR_n` variables. */

@@ -7,8 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { AttemptLayer } from './attempt.js';
-import { schemaLayer } from './attempt.js';
+import { inProcessDispatcher, schemaLayer, type AttemptLayer, type Dispatcher } from './attempt.js';
 import { recordDecision, type DecisionOptions } from './approvals.js';
 import { UsageError, WeftError } from './errors.js';
 import type { Executor } from './executor.js';
@@ -34,6 +33,8 @@ export interface EngineOptions {
   store?: RunStore;
   /** How long an executor that ignores its abort signal is waited for before it is abandoned. @default 10000 */
   abandonGraceMs?: number;
+  /** Where executors run. @default in this process */
+  dispatcher?: Dispatcher;
 }
 
 export interface StartOptions {
@@ -68,12 +69,14 @@ export class WorkflowEngine {
   private readonly executorSlots = new Map<string, Limit>();
   private readonly engineSlots?: Limit;
   private readonly abandonGraceMs: number;
+  private readonly dispatcher: Dispatcher;
   /** This engine's name when it holds a run's lease. */
   private readonly holder = newHolderId();
 
   constructor(options: EngineOptions = {}) {
     this.runs = options.store ?? new MemoryRunStore();
     this.abandonGraceMs = options.abandonGraceMs ?? 10_000;
+    this.dispatcher = options.dispatcher ?? inProcessDispatcher;
     this.layers = [schemaLayer(this.checker)];
     const { maxConcurrency } = options;
     if (maxConcurrency !== undefined) {
@@ -192,7 +195,7 @@ export class WorkflowEngine {
         criticalPath: critical[i] ?? 0,
       };
     });
-    const context = { scheduler: this.scheduler, store: this.runs, layers: this.layers, abandonGraceMs: this.abandonGraceMs };
+    const context = { scheduler: this.scheduler, store: this.runs, layers: this.layers, dispatcher: this.dispatcher, abandonGraceMs: this.abandonGraceMs };
     const run = new Run({ ...setup, plans }, context);
     void run.result.then(() => lease.release());
     return run;
