@@ -15,6 +15,15 @@
 export { WorkflowEngine, type WorkflowEngineOptions } from './weft-engine.js';
 export { builtinExecutors } from './executors/index.js';
 export {
+  createQueueDispatcher,
+  runWorker,
+  QueueDispatcher,
+  ScaleErrorCodes,
+  type QueueDispatcherOptions,
+  type WorkerOptions,
+  type RunningWorker,
+} from './scale/index.js';
+export {
   CoreEngine,
   Run,
   defineExecutor,

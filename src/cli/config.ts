@@ -10,12 +10,16 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Executor } from '../engine/executor.js';
 import { WeftError } from '../engine/errors.js';
+import { parseDuration } from '../engine/load/index.js';
+import type { CircuitBreakerOptions } from '../engine/types.js';
 
 export const CONFIG_FILE_NAME = 'weft.config.mjs';
 
 export interface WeftConfig {
   executors: Executor[];
   resources: Record<string, number>;
+  /** Circuit-breaker settings by executor name. */
+  circuitBreakers?: Record<string, CircuitBreakerOptions>;
   /** The file it came from; absent when no config file was found. */
   file?: string;
 }
@@ -62,9 +66,9 @@ export async function loadConfig(file: string): Promise<WeftConfig> {
   return { ...checkConfig(configExports(module, file), file), file };
 }
 
-const CONFIG_KEYS = ['executors', 'resources'];
+const CONFIG_KEYS = ['executors', 'resources', 'circuitBreakers'];
 
-/** A default export wins; otherwise the named exports `executors` and `resources`. */
+/** A default export wins; otherwise the named exports `executors`, `resources` and `circuitBreakers`. */
 function configExports(module: Record<string, unknown>, file: string): Record<string, unknown> {
   if (module.default !== undefined) {
     if (!isPlainObject(module.default)) {
@@ -72,10 +76,11 @@ function configExports(module: Record<string, unknown>, file: string): Record<st
     }
     return module.default;
   }
-  if (module.executors === undefined && module.resources === undefined) {
+  const named = CONFIG_KEYS.filter((key) => module[key] !== undefined);
+  if (named.length === 0) {
     throw new ConfigError(file, 'exports nothing weft uses: export default { executors: [...], resources: {...} }, or named exports `executors` and `resources`');
   }
-  return { executors: module.executors, resources: module.resources };
+  return Object.fromEntries(named.map((key) => [key, module[key]]));
 }
 
 /** Checks a config object's shape, with a message that points at the bad part. */
@@ -85,7 +90,34 @@ export function checkConfig(value: Record<string, unknown>, file: string): Omit<
       throw new ConfigError(file, `unknown key \`${key}\`; a config has only ${CONFIG_KEYS.map((k) => `\`${k}\``).join(' and ')}`);
     }
   }
-  return { executors: checkExecutors(value.executors, file), resources: checkResources(value.resources, file) };
+  return {
+    executors: checkExecutors(value.executors, file),
+    resources: checkResources(value.resources, file),
+    circuitBreakers: checkCircuitBreakers(value.circuitBreakers, file),
+  };
+}
+
+function checkCircuitBreakers(value: unknown, file: string): Record<string, CircuitBreakerOptions> {
+  if (value === undefined) return {};
+  if (!isPlainObject(value)) throw new ConfigError(file, `\`circuitBreakers\` must be an object by executor name, like { analyzer: { failureThreshold: 3, resetAfter: '1m' } }, got ${describe(value)}`);
+  for (const [name, settings] of Object.entries(value)) {
+    const where = `circuitBreakers.${name}`;
+    if (!isPlainObject(settings)) throw new ConfigError(file, `${where} must be an object, got ${describe(settings)}`);
+    const { failureThreshold, resetAfter, ...rest } = settings;
+    const unknown = Object.keys(rest)[0];
+    if (unknown !== undefined) throw new ConfigError(file, `${where} has unknown key \`${unknown}\`; use \`failureThreshold\` and \`resetAfter\``);
+    if (failureThreshold !== undefined && (typeof failureThreshold !== 'number' || !Number.isInteger(failureThreshold) || failureThreshold < 1)) {
+      throw new ConfigError(file, `${where}.failureThreshold must be a positive integer, got ${describe(failureThreshold)}`);
+    }
+    if (resetAfter !== undefined) {
+      try {
+        parseDuration(resetAfter as string | number);
+      } catch (error) {
+        throw new ConfigError(file, `${where}.resetAfter: ${(error as Error).message}`, { cause: error });
+      }
+    }
+  }
+  return value as Record<string, CircuitBreakerOptions>;
 }
 
 function checkExecutors(value: unknown, file: string): Executor[] {

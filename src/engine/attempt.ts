@@ -8,6 +8,7 @@ import type { ValidateFunction } from 'ajv';
 import { ErrorCodes, TaskError } from './errors.js';
 import type { Executor, TaskContext } from './executor.js';
 import type { SchemaChecker } from './schema-checker.js';
+import type { CircuitBreakerOptions } from './types.js';
 
 export interface AttemptCall {
   executor: Executor;
@@ -17,6 +18,8 @@ export interface AttemptCall {
   timeoutMs?: number;
   /** How long to wait for an executor that ignores its abort signal before abandoning it. */
   abandonGraceMs: number;
+  /** The circuit-breaker settings for this executor in this workflow, when it has one. */
+  circuitBreaker?: CircuitBreakerOptions;
 }
 
 export type AttemptLayer = (call: AttemptCall, next: () => Promise<unknown>) => Promise<unknown>;

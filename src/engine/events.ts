@@ -16,8 +16,16 @@ export interface RunEvents {
   'run:start': { runId: string; workflow: string; inputs: Record<string, unknown>; taskCount: number };
   'run:finish': { runId: string; workflow: string; result: RunResult };
   'task:queued': { runId: string; taskId: string; attempt: number };
-  'task:start': { runId: string; taskId: string; attempt: number; maxAttempts: number };
-  'task:retry': { runId: string; taskId: string; attempt: number; delayMs: number; error: TaskErrorInfo };
+  'task:start': {
+    runId: string;
+    taskId: string;
+    attempt: number;
+    maxAttempts: number;
+    /** Ms this attempt waited on each limit (pool or concurrency cap) before it started, by limit name. */
+    heldBy?: Record<string, number>;
+  };
+  /** Another attempt follows; `fallback` names the executor when the task's fallback takes over. */
+  'task:retry': { runId: string; taskId: string; attempt: number; delayMs: number; error: TaskErrorInfo; fallback?: string };
   'task:finish': {
     runId: string;
     taskId: string;

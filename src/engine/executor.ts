@@ -3,7 +3,7 @@
  * input (already templated and checked against `inputSchema`) and a context, and
  * returns outputs or throws. Where it runs (this process, a worker) is not its concern.
  */
-import type { ApprovalDecision, RetryOptions } from './types.js';
+import type { ApprovalDecision, CircuitBreakerOptions, RetryOptions } from './types.js';
 
 /** A JSON Schema (draft 2020-12 or 07 keywords that ajv accepts). */
 export type JsonSchema = Record<string, unknown>;
@@ -53,6 +53,8 @@ export interface Executor<I = any, O = any> {
    * each value is passed in `ctx.env` as `WEFT_EXPR_n` and the text says `"${WEFT_EXPR_n}"`.
    */
   shellInputs?: readonly string[];
+  /** Opens a circuit after repeated failures (opt-in); see circuit-breaker.ts. */
+  circuitBreaker?: CircuitBreakerOptions;
   execute(input: I, ctx: TaskContext): Promise<O> | O;
 }
 

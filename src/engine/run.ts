@@ -140,7 +140,8 @@ export class Run extends EventEmitter<RunEventListeners> {
     if (status === 'queued') {
       this.emit('task:queued', { runId: this.id, taskId: node.id, attempt: node.result.attempts + 1 });
     } else if (status === 'running' && !node.instances) {
-      this.emit('task:start', { runId: this.id, taskId: node.id, attempt: node.result.attempts, maxAttempts: node.plan.policy.maxAttempts });
+      const heldBy = node.entry?.heldBy;
+      this.emit('task:start', { runId: this.id, taskId: node.id, attempt: node.result.attempts, maxAttempts: node.current.policy.maxAttempts, heldBy });
     } else if (status === 'waiting') {
       this.drain();
     }
@@ -229,8 +230,9 @@ export class Run extends EventEmitter<RunEventListeners> {
     const saved = this.setup.restored?.tasks[node.id];
     if (!saved) return false;
     const final = isTerminal(saved.status) && saved.status !== 'cancelled';
-    const { attempts, startedAt, approval } = saved;
-    Object.assign(node.result, final ? saved : { status: 'pending', attempts, startedAt, approval });
+    const { attempts, startedAt, approval, fallback } = saved;
+    Object.assign(node.result, final ? saved : { status: 'pending', attempts, startedAt, approval, fallback });
+    if (fallback) node.fallbackFrom = fallback.fromAttempt - 1;
     if (saved.startedAt) node.startedAtMs = Date.parse(saved.startedAt);
     if (final && node.task.forEach && !node.parent) this.restoreInstances(node);
     return final;

@@ -35,6 +35,10 @@ export interface SchedulerEntry {
   cancelled?: boolean;
   parkedOn?: Limit;
   bypassed?: number;
+  /** When the entry last parked, for `heldBy`. */
+  parkedAt?: number;
+  /** Ms spent parked on each limit, by limit name: what held the entry back. */
+  heldBy?: Record<string, number>;
 }
 
 /** Entries that must come out first: higher priority, longer critical path, file order, then FIFO. */
@@ -153,6 +157,8 @@ export class Scheduler {
         budget -= need;
         limit.waiters.pop();
         head.parkedOn = undefined;
+        const heldBy = (head.heldBy ??= {});
+        heldBy[limit.name] = (heldBy[limit.name] ?? 0) + Date.now() - head.parkedAt!;
         this.ready.push(head);
       }
     }
@@ -165,6 +171,7 @@ export class Scheduler {
       const blocker = this.blocker(entry);
       if (blocker) {
         entry.parkedOn = blocker;
+        entry.parkedAt = Date.now();
         blocker.waiters.push(entry);
         continue;
       }

@@ -10,7 +10,7 @@ import { retryDelay, shouldRetry } from './retry-policy.js';
 import type { Run } from './run.js';
 import type { SchedulerEntry } from './scheduler.js';
 import type { TaskNode } from './task-node.js';
-import type { TaskErrorInfo } from './types.js';
+import type { TaskErrorInfo, Template } from './types.js';
 
 export class TaskAttempts {
   constructor(private readonly run: Run) {}
@@ -21,7 +21,7 @@ export class TaskAttempts {
       priority: plan.task.priority,
       criticalPath: plan.criticalPath,
       order: plan.task.order,
-      demands: plan.demands,
+      demands: node.current.demands,
       start: () => void this.attempt(node, entry),
     };
     node.entry = entry;
@@ -61,12 +61,22 @@ export class TaskAttempts {
     const { error } = outcome;
     if (run.stopping) return run.complete(node, 'cancelled', { error: error.toJSON() });
     if (error.code === ErrorCodes.WAITING) return run.transition(node, 'waiting', { error: error.toJSON() });
-    if (!shouldRetry(node.plan.policy, error, attempt)) return run.complete(node, 'failed', { error: error.toJSON() });
-    this.scheduleRetry(node, attempt, error);
+    if (shouldRetry(node.current.policy, error, attempt - node.fallbackFrom)) return this.scheduleRetry(node, attempt, error);
+    if (node.plan.fallback && node.fallbackFrom === 0) return this.fallBack(node, attempt, error);
+    run.complete(node, 'failed', { error: error.toJSON() });
+  }
+
+  /** The task's own executor has failed for good: its fallback takes over, from the next attempt. */
+  private fallBack(node: TaskNode, attempt: number, error: TaskError): void {
+    node.fallbackFrom = attempt;
+    const uses = node.plan.fallback!.executor.name;
+    node.result.fallback = { uses, fromAttempt: attempt + 1, primaryError: error.toJSON() };
+    this.run.emit('task:retry', { runId: this.run.id, taskId: node.id, attempt, delayMs: 0, error: error.toJSON(), fallback: uses });
+    this.enqueue(node);
   }
 
   private scheduleRetry(node: TaskNode, attempt: number, error: TaskError): void {
-    const delayMs = retryDelay(node.plan.policy, error, attempt);
+    const delayMs = retryDelay(node.current.policy, error, attempt - node.fallbackFrom);
     this.run.transition(node, 'retrying', { error: error.toJSON() });
     this.run.emit('task:retry', { runId: this.run.id, taskId: node.id, attempt, delayMs, error: error.toJSON() });
     node.retryTimer = setTimeout(() => {
@@ -77,13 +87,14 @@ export class TaskAttempts {
 
   private async execute(node: TaskNode, attempt: number, controller: AbortController): Promise<AttemptOutcome> {
     const run = this.run;
-    const { task, executor } = node.plan;
+    const { task } = node.plan;
+    const plan = node.current;
     let input: unknown;
     let env: Record<string, string>;
     try {
       env = run.evaluate(node, task.env, {});
-      env = this.withExpressionValues(node, env);
-      input = run.evaluate(node, task.with, env);
+      env = this.withExpressionValues(node, plan.exprEnv, env);
+      input = run.evaluate(node, plan.input, env);
     } catch (error) {
       return { ok: false as const, error: new TaskError(ErrorCodes.EXPRESSION_ERROR, (error as Error).message, { retryable: false, cause: error }) };
     }
@@ -101,13 +112,21 @@ export class TaskAttempts {
       log: (...args) => this.log(node, attempt, 'log', format(...args)),
       logStream: (stream, line) => this.log(node, attempt, stream, line),
     };
-    const call = { executor, input, ctx, controller, timeoutMs: task.timeoutMs, abandonGraceMs: run.context.abandonGraceMs };
+    const call = {
+      executor: plan.executor,
+      input,
+      ctx,
+      controller,
+      timeoutMs: task.timeoutMs,
+      abandonGraceMs: run.context.abandonGraceMs,
+      circuitBreaker: plan.circuitBreaker,
+    };
     return runAttempt(call, [abortLayer, ...run.context.layers], run.context.dispatcher);
   }
 
   /** Adds the values of expressions found in script inputs as `WEFT_EXPR_n` variables. */
-  private withExpressionValues(node: TaskNode, env: Record<string, string>): Record<string, string> {
-    const entries = Object.entries(node.task.exprEnv);
+  private withExpressionValues(node: TaskNode, exprEnv: Record<string, Template>, env: Record<string, string>): Record<string, string> {
+    const entries = Object.entries(exprEnv);
     if (entries.length === 0) return env;
     const merged = { ...env };
     for (const [name, template] of entries) {

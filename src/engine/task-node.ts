@@ -6,15 +6,24 @@ import type { Executor } from './executor.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { Demand, SchedulerEntry } from './scheduler.js';
 import { emptyCounts, type UpstreamCounts } from './trigger-rules.js';
-import type { CompiledTask, TaskResult, TaskStatus } from './types.js';
+import type { CircuitBreakerOptions, CompiledTask, TaskResult, TaskStatus, Template } from './types.js';
 
-/** What every node of one compiled task shares. */
-export interface TaskPlan {
-  task: CompiledTask;
+/** How a task's attempts run on one executor: the task's own, or its fallback. */
+export interface ExecutorPlan {
   executor: Executor;
   policy: RetryPolicy;
   demands: readonly Demand[];
+  input: Template<Record<string, unknown>>;
+  /** Values of expressions in its script inputs, passed as `WEFT_EXPR_n`. */
+  exprEnv: Record<string, Template>;
+  circuitBreaker?: CircuitBreakerOptions;
+}
+
+/** What every node of one compiled task shares. */
+export interface TaskPlan extends ExecutorPlan {
+  task: CompiledTask;
   criticalPath: number;
+  fallback?: ExecutorPlan;
 }
 
 const TERMINAL: ReadonlySet<TaskStatus> = new Set(['succeeded', 'failed', 'skipped', 'upstream_failed', 'cancelled']);
@@ -35,6 +44,8 @@ export class TaskNode {
   retryTimer?: NodeJS.Timeout;
   readyAtMs?: number;
   startedAtMs?: number;
+  /** Attempts made before the fallback took over; 0 while on the task's own executor. */
+  fallbackFrom = 0;
 
   constructor(
     readonly id: string,
@@ -48,6 +59,11 @@ export class TaskNode {
 
   get task(): CompiledTask {
     return this.plan.task;
+  }
+
+  /** The executor plan attempts use now. */
+  get current(): ExecutorPlan {
+    return this.fallbackFrom > 0 ? this.plan.fallback! : this.plan;
   }
 
   get done(): boolean {

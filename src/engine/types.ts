@@ -53,6 +53,14 @@ export interface RetryOptions {
   abortOn?: string[];
 }
 
+/** When a circuit breaker opens and how long it stays open. */
+export interface CircuitBreakerOptions {
+  /** Consecutive failures that open the circuit. @default 5 */
+  failureThreshold?: number;
+  /** How long it stays open before one probe attempt is let through. @default 30s */
+  resetAfter?: Duration;
+}
+
 /** Where something sits in a workflow file. `line` and `column` are 1-based. */
 export interface SourceLocation {
   file: string;
@@ -94,6 +102,13 @@ export interface InputSpec {
   enum?: unknown[];
 }
 
+/** An executor to run instead once a task has failed after its retries. */
+export interface CompiledFallback {
+  uses: string;
+  with: Template<Record<string, unknown>>;
+  exprEnv: Record<string, Template>;
+}
+
 export interface CompiledTask {
   id: string;
   /** Position in the file; the last tie-breaker among ready tasks. */
@@ -119,6 +134,7 @@ export interface CompiledTask {
   resources: Record<string, number>;
   priority: number;
   continueOnError: boolean;
+  fallback?: CompiledFallback;
   location: SourceLocation;
 }
 
@@ -134,6 +150,8 @@ export interface CompiledWorkflow {
   resources: Record<string, number>;
   failFast: boolean;
   timeoutMs?: number;
+  /** Circuit-breaker settings by executor name, `resetAfter` in ms. */
+  circuitBreakers?: Record<string, CircuitBreakerOptions>;
   /** In file order. */
   tasks: CompiledTask[];
   outputs: Template<Record<string, unknown>>;
@@ -173,6 +191,8 @@ export interface TaskResult {
   skipReason?: string;
   /** For `approval` tasks: the decision, once someone made it. */
   approval?: ApprovalDecision;
+  /** Set when the task's `fallback` took over: its executor, from which attempt, and why. */
+  fallback?: { uses: string; fromAttempt: number; primaryError: TaskErrorInfo };
 }
 
 export interface RunResult {

@@ -12,15 +12,14 @@ import { recordDecision, type DecisionOptions } from './approvals.js';
 import { UsageError, WeftError } from './errors.js';
 import type { Executor } from './executor.js';
 import { loadWorkflow, resolveInputs } from './load/index.js';
-import { withEstimates } from './critical-path.js';
-import { resolveRetryPolicy } from './retry-policy.js';
+import { CircuitBreakers } from './circuit-breaker.js';
+import { planRun } from './run-plan.js';
 import { holdLease, newHolderId } from './run-lease.js';
 import { Run, type RunSetup } from './run.js';
 import { SchemaChecker } from './schema-checker.js';
-import { Limit, Scheduler, type Demand } from './scheduler.js';
+import { Limit, Scheduler } from './scheduler.js';
 import { MemoryRunStore, type RunDefinition, type RunRecord, type RunStore } from './store/index.js';
-import type { TaskPlan } from './task-node.js';
-import type { ApprovalDecision, CompiledTask, CompiledWorkflow, RunResult } from './types.js';
+import type { ApprovalDecision, CircuitBreakerOptions, CompiledWorkflow, RunResult } from './types.js';
 
 export interface EngineOptions {
   /** Executors to register at once. */
@@ -35,6 +34,8 @@ export interface EngineOptions {
   abandonGraceMs?: number;
   /** Where executors run. @default in this process */
   dispatcher?: Dispatcher;
+  /** Circuit-breaker settings by executor name; override the executor's, and a workflow's `circuitBreakers` override these. */
+  circuitBreakers?: Record<string, CircuitBreakerOptions>;
 }
 
 export interface StartOptions {
@@ -61,6 +62,8 @@ export class RunNotResumableError extends WeftError {
 export class WorkflowEngine {
   /** The runs this engine has recorded. */
   readonly runs: RunStore;
+  /** Circuit breakers by executor; `circuits.on('circuit:change', …)` to watch them. */
+  readonly circuits = new CircuitBreakers();
   private readonly registry = new Map<string, Executor>();
   private readonly scheduler = new Scheduler();
   private readonly checker = new SchemaChecker();
@@ -70,6 +73,7 @@ export class WorkflowEngine {
   private readonly engineSlots?: Limit;
   private readonly abandonGraceMs: number;
   private readonly dispatcher: Dispatcher;
+  private readonly circuitBreakerSettings: Record<string, CircuitBreakerOptions>;
   /** This engine's name when it holds a run's lease. */
   private readonly holder = newHolderId();
 
@@ -77,7 +81,8 @@ export class WorkflowEngine {
     this.runs = options.store ?? new MemoryRunStore();
     this.abandonGraceMs = options.abandonGraceMs ?? 10_000;
     this.dispatcher = options.dispatcher ?? inProcessDispatcher;
-    this.layers = [schemaLayer(this.checker)];
+    this.circuitBreakerSettings = { ...options.circuitBreakers };
+    this.layers = [this.circuits.layer(), schemaLayer(this.checker)];
     const { maxConcurrency } = options;
     if (maxConcurrency !== undefined) {
       requirePositiveInteger(maxConcurrency, 'maxConcurrency');
@@ -181,20 +186,13 @@ export class WorkflowEngine {
 
   private launch(setup: Omit<RunSetup, 'plans'>): Run {
     const { workflow } = setup;
-    const lease = holdLease(this.runs, setup.id, this.holder);
-    const runSlots = workflow.concurrency === undefined ? undefined : new Limit('concurrency', workflow.concurrency);
-    const runPools = new Map(Object.entries(workflow.resources).map(([name, capacity]) => [name, new Limit(name, capacity)]));
-    const critical = withEstimates(workflow, this.runs.durationEstimates(workflow.name));
-    const plans = workflow.tasks.map((task, i): TaskPlan => {
-      const executor = this.executorFor(task);
-      return {
-        task,
-        executor,
-        policy: resolveRetryPolicy(executor.retry, task.retry),
-        demands: this.demandsOf(task, executor, runSlots, runPools),
-        criticalPath: critical[i] ?? 0,
-      };
+    const plans = planRun(workflow, {
+      executors: this.registry,
+      limits: { slots: this.engineSlots, executorSlots: this.executorSlots, pools: this.pools },
+      circuitBreakers: this.circuitBreakerSettings,
+      estimates: this.runs.durationEstimates(workflow.name),
     });
+    const lease = holdLease(this.runs, setup.id, this.holder);
     const context = { scheduler: this.scheduler, store: this.runs, layers: this.layers, dispatcher: this.dispatcher, abandonGraceMs: this.abandonGraceMs };
     const run = new Run({ ...setup, plans }, context);
     void run.result.then(() => lease.release());
@@ -204,30 +202,6 @@ export class WorkflowEngine {
   /** Starts a run and waits for its result. */
   run(workflow: CompiledWorkflow, options: StartOptions = {}): Promise<RunResult> {
     return this.start(workflow, options).result;
-  }
-
-  private executorFor(task: CompiledTask): Executor {
-    const executor = this.registry.get(task.uses);
-    if (!executor) throw new UsageError(`task "${task.id}" uses executor "${task.uses}", which this engine does not have; register it first`);
-    return executor;
-  }
-
-  /** Every limit a task of this run takes while it runs, with amounts. */
-  private demandsOf(task: CompiledTask, executor: Executor, runSlots: Limit | undefined, runPools: Map<string, Limit>): Demand[] {
-    const demands: Demand[] = [];
-    for (const limit of [this.engineSlots, runSlots, this.executorSlots.get(executor.name)]) {
-      if (limit) demands.push({ limit, amount: 1 });
-    }
-    for (const [name, amount] of Object.entries({ ...executor.resources, ...task.resources })) {
-      if (amount <= 0) continue;
-      const pools = [runPools.get(name), this.pools.get(name)].filter((pool) => pool !== undefined);
-      if (pools.length === 0) throw new UsageError(`task "${task.id}" needs resource "${name}", but no pool of that name exists`);
-      for (const limit of pools) {
-        if (amount > limit.capacity) throw new UsageError(`task "${task.id}" needs ${amount} of "${name}", more than the pool's capacity ${limit.capacity}`);
-        demands.push({ limit, amount });
-      }
-    }
-    return demands;
   }
 }
 

@@ -48,6 +48,11 @@ describe('loadConfig', () => {
     expect(await loadConfig(join(dir, 'weft.config.mjs'))).toMatchObject({ executors: [], resources: { llm: 3 } });
   });
 
+  it('reads circuit-breaker settings', async () => {
+    const dir = configDir("export const circuitBreakers = { analyzer: { failureThreshold: 3, resetAfter: '1m' } };\n");
+    expect(await loadConfig(join(dir, 'weft.config.mjs'))).toMatchObject({ circuitBreakers: { analyzer: { failureThreshold: 3, resetAfter: '1m' } } });
+  });
+
   it('gives an empty config when there is no file', async () => {
     const bare = join(root, 'empty');
     mkdirSync(bare);
@@ -63,6 +68,9 @@ describe('loadConfig', () => {
     ['an executor without execute', "export default { executors: [{ name: 'x' }] };", /executors\[0\] \(`x`\) needs an `execute\(input, ctx\)` function/],
     ['an executor without a name', 'export default { executors: [{ execute() {} }] };', /executors\[0\] needs a `name` string/],
     ['a pool size that is not a positive integer', 'export default { resources: { gpu: 0 } };', /resources\.gpu must be a positive integer, got number 0/],
+    ['breaker settings that are not an object', 'export default { circuitBreakers: { analyzer: 3 } };', /circuitBreakers\.analyzer must be an object/],
+    ['a bad breaker cool-down', "export default { circuitBreakers: { analyzer: { resetAfter: 'soon' } } };", /circuitBreakers\.analyzer\.resetAfter/],
+    ['an unknown breaker key', 'export default { circuitBreakers: { analyzer: { threshold: 3 } } };', /unknown key `threshold`/],
   ])('rejects %s with the file path', async (_what, text, message) => {
     const file = join(configDir(text), 'weft.config.mjs');
     const error = await loadConfig(file).catch((e: unknown) => e);

@@ -3,8 +3,8 @@
  * every templated field compiled, every reference checked.
  */
 import { ErrorCodes, TaskError } from '../errors.js';
-import type { CompiledTask, Duration, RetryOptions, Template } from '../types.js';
-import type { TaskDefinition, WorkflowDefinition } from './definition.js';
+import type { CompiledFallback, CompiledTask, Duration, RetryOptions, Template } from '../types.js';
+import type { FallbackDefinition, TaskDefinition, WorkflowDefinition } from './definition.js';
 import { parseDuration } from './durations.js';
 import { hasExpression, splitTemplate } from './interpolation.js';
 import type { IssueList } from './issues.js';
@@ -80,6 +80,7 @@ export function compileTask(id: string, order: number, definition: TaskDefinitio
     const condition = conditionOf(definition.if, templateOptions('if', forEachTask), issues);
     if (condition) task.if = condition;
   }
+  if (definition.fallback !== undefined) task.fallback = fallbackOf(id, definition.fallback, templateOptions, scope);
   if (definition.forEach !== undefined) {
     const forEach = forEachOf(id, definition.forEach, templateOptions('forEach', false), issues);
     if (forEach) task.forEach = forEach;
@@ -113,6 +114,23 @@ function executorOf(id: string, definition: TaskDefinition, scope: WorkflowScope
     scope.issues.add(path, `unknown executor \`${uses}\` in task \`${id}\`${didYouMean(uses, names)} (available: ${listNames(names)})`);
   }
   return uses;
+}
+
+function fallbackOf(id: string, fallback: FallbackDefinition, templateOptions: (field: string, allowItem: boolean) => TemplateOptions, scope: WorkflowScope): CompiledFallback {
+  const executor = scope.executors.get(fallback.uses);
+  if (!executor) {
+    const names = scope.executors.names();
+    scope.issues.add(['tasks', id, 'fallback', 'uses'], `unknown executor \`${fallback.uses}\` in the fallback of task \`${id}\`${didYouMean(fallback.uses, names)} (available: ${listNames(names)})`);
+  }
+  const exprEnv: Record<string, Template> = {};
+  const options = templateOptions('fallback', scope.definition.tasks[id]?.forEach !== undefined);
+  const withTemplate = compileTemplate<Record<string, unknown>>(fallback.with ?? {}, {
+    ...options,
+    path: ['tasks', id, 'fallback', 'with'],
+    shellInputs: executor?.shellInputs ?? [],
+    exprEnv,
+  });
+  return { uses: fallback.uses, with: withTemplate, exprEnv };
 }
 
 function withOf(id: string, definition: TaskDefinition, issues: IssueList): Record<string, unknown> {

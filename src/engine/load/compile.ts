@@ -4,7 +4,7 @@
  * needs, and the critical path computed.
  */
 import { availableParallelism, totalmem } from 'node:os';
-import type { CompiledWorkflow, InputSpec } from '../types.js';
+import type { CircuitBreakerOptions, CompiledWorkflow, InputSpec } from '../types.js';
 import { checkedTemplate, compileTask, durationOf, retryInMs } from './compile-task.js';
 import type { TaskCompilation, WorkflowScope } from './compile-task.js';
 import type { WorkflowDefinition } from './definition.js';
@@ -12,8 +12,10 @@ import { TaskGraph } from './graph.js';
 import { checkInputDefinitions, toInputSpec } from './inputs.js';
 import type { IssueList } from './issues.js';
 import type { LoadOptions } from './options.js';
+import type { Path } from './path.js';
 import { ReferenceChecker, TaskIndex } from './references.js';
 import type { SourceDocument } from './source.js';
+import { didYouMean, listNames } from './suggest.js';
 import { compileTemplate } from './template.js';
 
 /** Pools every engine has: logical CPUs, and memory in MiB. */
@@ -64,7 +66,24 @@ export function compileWorkflow(definition: WorkflowDefinition, source: SourceDo
   if (definition.concurrency !== undefined) workflow.concurrency = definition.concurrency;
   const timeoutMs = durationOf(definition.timeout, ['timeout'], issues);
   if (timeoutMs !== undefined) workflow.timeoutMs = timeoutMs;
+  if (definition.circuitBreakers !== undefined) workflow.circuitBreakers = circuitBreakersOf(definition, issues, options);
   return workflow;
+}
+
+/** Breaker settings by executor, durations in ms; names must be executors. */
+function circuitBreakersOf(definition: WorkflowDefinition, issues: IssueList, options: LoadOptions): Record<string, CircuitBreakerOptions> {
+  const result: Record<string, CircuitBreakerOptions> = {};
+  for (const [name, settings] of Object.entries(definition.circuitBreakers ?? {})) {
+    const path: Path = ['circuitBreakers', name];
+    if (!options.executors.get(name)) {
+      const names = options.executors.names();
+      issues.add(path, `\`circuitBreakers\` names \`${name}\`, which is not an executor${didYouMean(name, names)} (available: ${listNames(names)})`, { key: true });
+      continue;
+    }
+    const resetAfter = durationOf(settings.resetAfter, [...path, 'resetAfter'], issues);
+    result[name] = { ...settings, ...(resetAfter === undefined ? {} : { resetAfter }) };
+  }
+  return result;
 }
 
 function compileInputs(definition: WorkflowDefinition, issues: IssueList): Record<string, InputSpec> {

@@ -2,7 +2,7 @@
  * The workflow as written in YAML, field for field with schemas/workflow.schema.json
  * (a test keeps the two in step). The loader compiles this into `CompiledWorkflow`.
  */
-import type { Duration, RetryOptions, TriggerRule } from '../types.js';
+import type { CircuitBreakerOptions, Duration, RetryOptions, TriggerRule } from '../types.js';
 
 export type InputType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
 
@@ -27,6 +27,15 @@ export interface DefaultsDefinition {
   timeout?: Duration;
 }
 
+/** When a circuit breaker opens and how long it stays open. */
+export type CircuitBreakerDefinition = CircuitBreakerOptions;
+
+/** An executor to run instead once the task has failed after its retries. */
+export interface FallbackDefinition {
+  uses: string;
+  with?: Record<string, unknown>;
+}
+
 export interface TaskDefinition {
   description?: string;
   /** The executor; `shell` when only `run` is given. */
@@ -46,6 +55,7 @@ export interface TaskDefinition {
   timeout?: Duration;
   /** @default false */
   continueOnError?: boolean;
+  fallback?: FallbackDefinition;
   resources?: Record<string, number>;
   /** @default 0 */
   priority?: number;
@@ -62,6 +72,7 @@ export interface WorkflowDefinition {
   /** @default false */
   failFast?: boolean;
   timeout?: Duration;
+  circuitBreakers?: Record<string, CircuitBreakerDefinition>;
   tasks: Record<string, TaskDefinition>;
   outputs?: Record<string, unknown>;
 }

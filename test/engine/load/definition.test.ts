@@ -6,7 +6,9 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { TRIGGER_RULES } from '../../../src/engine/types.js';
 import type {
+  CircuitBreakerDefinition,
   DefaultsDefinition,
+  FallbackDefinition,
   InputDefinition,
   RetryDefinition,
   TaskDefinition,
@@ -40,6 +42,10 @@ const input: Required<InputDefinition> = {
 
 const defaults: Required<DefaultsDefinition> = { retry, timeout: '10m' };
 
+const fallback: Required<FallbackDefinition> = { uses: 'echo', with: { degraded: true } };
+
+const circuitBreaker: Required<CircuitBreakerDefinition> = { failureThreshold: 3, resetAfter: '1m' };
+
 const task: Required<TaskDefinition> = {
   description: 'builds',
   uses: 'shell',
@@ -53,6 +59,7 @@ const task: Required<TaskDefinition> = {
   retry,
   timeout: '30s',
   continueOnError: true,
+  fallback,
   resources: { gpu: 1 },
   priority: 10,
 };
@@ -67,6 +74,7 @@ const workflow: Required<WorkflowDefinition> = {
   resources: { gpu: 1 },
   failFast: true,
   timeout: '1h',
+  circuitBreakers: { shell: circuitBreaker },
   tasks: { fetch: { run: 'fetch' }, build: task },
   outputs: { notes: '${{ tasks.build.outputs }}' },
 };
@@ -81,6 +89,8 @@ describe('the workflow types and the JSON Schema', () => {
     expect(keys(input)).toEqual(schemaKeys(definitions.input!));
     expect(keys(retry)).toEqual(schemaKeys(definitions.retry!));
     expect(keys(defaults)).toEqual(schemaKeys(schema.properties!.defaults!));
+    expect(keys(fallback)).toEqual(schemaKeys(definitions.fallback!));
+    expect(keys(circuitBreaker)).toEqual(schemaKeys(definitions.circuitBreaker!));
   });
 
   it('agree on values: a fully populated workflow is valid', () => {
