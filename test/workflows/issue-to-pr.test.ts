@@ -48,7 +48,7 @@ describe('workflows/issue-to-pr.yaml', () => {
     const pr = readFileSync(fileURLToPath(result.outputs.pullRequest as string), 'utf8');
     expect(pr).toContain('# fix: parseDuration treats hours as minutes (#42)');
     expect(pr).toContain('`src/duration.ts` (+1 −1)');
-    expect(pr).toContain('✅ `npm test`');
+    expect(pr).toContain('✅ `bash -c npm test`');
     expect(result.tasks.escalate?.status).toBe('skipped');
     expect(repo.git('status', '--porcelain')).toBe('');
     expect(readFileSync(join(repo.dir, 'src', 'duration.ts'), 'utf8')).toContain('h: 60_000');

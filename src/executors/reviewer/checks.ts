@@ -1,10 +1,16 @@
 /** Runs the review's checks (the tests, a linter) in the worktree, one after another. */
+import { displayScript } from '../script-text.js';
 import type { TaskContext } from '../../engine/executor.js';
 import { runScript } from '../git/child.js';
 import type { CheckResult, CheckSpec, Finding } from './types.js';
 
-export function checkSpecs(checks: readonly (string | CheckSpec)[]): CheckSpec[] {
-  return checks.map((check) => (typeof check === 'string' ? { name: check.split('\n')[0]?.trim() || check, run: check } : check));
+/** Checks written as scripts are named by their first line, with expression values shown as values. */
+export function checkSpecs(checks: readonly (string | CheckSpec)[], env: Readonly<Record<string, string | undefined>> = {}): CheckSpec[] {
+  return checks.map((check) => {
+    if (typeof check !== 'string') return check;
+    const shown = displayScript(check, env);
+    return { name: shown.split('\n')[0]?.trim() || shown, run: check };
+  });
 }
 
 export async function runChecks(

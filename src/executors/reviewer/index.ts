@@ -40,7 +40,7 @@ async function review(input: ReviewerInput, ctx: TaskContext): Promise<ReviewerO
   const diff = await diffText(worktree, base, head, ctx.signal);
   const policy = input.policy ?? {};
   const env = { ...process.env, ...ctx.env, ...input.env };
-  const checks = await runChecks(checkSpecs(input.checks ?? []), worktree, env, ctx);
+  const checks = await runChecks(checkSpecs(input.checks ?? [], env), worktree, env, ctx);
   const findings = [...checkFindings(checks), ...applyRules({ worktree, files, added: addedLines(diff) }, policy)];
   if (input.llmReview) findings.push(...(await modelFindings(diff, input.llm, ctx)));
   findings.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
