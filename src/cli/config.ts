@@ -12,6 +12,7 @@ import type { Executor } from '../engine/executor.js';
 import { WeftError } from '../engine/errors.js';
 import { parseDuration } from '../engine/load/index.js';
 import type { CircuitBreakerOptions } from '../engine/types.js';
+import { parseAlertsConfig, type AlertsConfig } from '../observe/alerts/rules.js';
 
 export const CONFIG_FILE_NAME = 'weft.config.mjs';
 
@@ -20,6 +21,8 @@ export interface WeftConfig {
   resources: Record<string, number>;
   /** Circuit-breaker settings by executor name. */
   circuitBreakers?: Record<string, CircuitBreakerOptions>;
+  /** Alert rules and sinks for every run of the project. */
+  alerts?: AlertsConfig;
   /** The file it came from; absent when no config file was found. */
   file?: string;
 }
@@ -66,9 +69,9 @@ export async function loadConfig(file: string): Promise<WeftConfig> {
   return { ...checkConfig(configExports(module, file), file), file };
 }
 
-const CONFIG_KEYS = ['executors', 'resources', 'circuitBreakers'];
+const CONFIG_KEYS = ['executors', 'resources', 'circuitBreakers', 'alerts'];
 
-/** A default export wins; otherwise the named exports `executors`, `resources` and `circuitBreakers`. */
+/** A default export wins; otherwise the named exports `executors`, `resources`, `circuitBreakers` and `alerts`. */
 function configExports(module: Record<string, unknown>, file: string): Record<string, unknown> {
   if (module.default !== undefined) {
     if (!isPlainObject(module.default)) {
@@ -94,7 +97,16 @@ export function checkConfig(value: Record<string, unknown>, file: string): Omit<
     executors: checkExecutors(value.executors, file),
     resources: checkResources(value.resources, file),
     circuitBreakers: checkCircuitBreakers(value.circuitBreakers, file),
+    ...(value.alerts === undefined ? {} : { alerts: checkAlerts(value.alerts, file) }),
   };
+}
+
+function checkAlerts(value: unknown, file: string): AlertsConfig {
+  try {
+    return parseAlertsConfig(value);
+  } catch (error) {
+    throw new ConfigError(file, (error as Error).message, { cause: error });
+  }
 }
 
 function checkCircuitBreakers(value: unknown, file: string): Record<string, CircuitBreakerOptions> {

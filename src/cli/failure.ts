@@ -27,13 +27,17 @@ export function exitCodeForStatus(status: RunStatus): number {
   }
 }
 
-/** Invalid workflows, inputs, usage and config exit 2; anything else is a failure. */
+/** Errors about what was asked, not about a run going wrong: the run it names cannot take it. */
+const REFUSED_CODES = new Set(['RUN_LOCKED', 'RUN_NOT_RESUMABLE', 'APPROVAL_INVALID']);
+
+/** Invalid workflows, inputs, usage and config, and refused run commands, exit 2; anything else is a failure. */
 export function exitCodeForError(error: unknown): number {
   const invalid =
     error instanceof WorkflowValidationError ||
     error instanceof InputValidationError ||
     error instanceof UsageError ||
-    error instanceof ConfigError;
+    error instanceof ConfigError ||
+    (error instanceof WeftError && REFUSED_CODES.has(error.code));
   return invalid ? ExitCode.INVALID : ExitCode.FAILED;
 }
 

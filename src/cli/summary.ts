@@ -35,6 +35,9 @@ export function formatSummary(result: RunResult, logs: LogSource, style: Style):
   if (failures.length > MAX_FAILURES_SHOWN) {
     lines.push(style.paint('gray', `  … and ${failures.length - MAX_FAILURES_SHOWN} more failed tasks (use --json for all)`));
   }
+  for (const [id, task] of tasks.filter(([, t]) => t.status === 'waiting')) {
+    lines.push(`  ${style.mark('waiting')} ${id}: ${task.error?.message.split('\n')[0] ?? 'waiting'}`);
+  }
   if (result.status === 'succeeded' && Object.keys(result.outputs).length > 0) {
     lines.push(`${style.paint('bold', 'outputs')} ${clip(JSON.stringify(result.outputs))}`);
   }

@@ -4,6 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { UsageError } from '../engine/errors.js';
+import type { RunStore } from '../engine/store/index.js';
 import type { CompiledWorkflow } from '../engine/types.js';
 import { WorkflowEngine } from '../index.js';
 import { resolveConfig, type WeftConfig } from './config.js';
@@ -13,11 +14,17 @@ export interface WorkspaceOptions {
   configFile?: string;
   maxConcurrency?: number;
   cwd?: string;
+  /** Where the engine records runs; closed with the workspace. @default a MemoryRunStore */
+  store?: RunStore;
+  /** Queue tasks in this Redis for `weft worker` processes, instead of running them here. */
+  redis?: string;
 }
 
 export interface Workspace {
   config: WeftConfig;
   engine: WorkflowEngine;
+  /** Closes what the workspace holds: queue connections and the store. */
+  close(): Promise<void>;
 }
 
 export async function openWorkspace(options: WorkspaceOptions): Promise<Workspace> {
@@ -26,12 +33,21 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     workflowFile: options.workflowFile,
     cwd: options.cwd ?? process.cwd(),
   });
+  // BullMQ is loaded only for --redis: a plain run starts without it.
+  const dispatcher = options.redis === undefined ? undefined : (await import('../scale/index.js')).createQueueDispatcher({ redis: options.redis });
   const engine = new WorkflowEngine({
     executors: config.executors,
     resources: config.resources,
+    circuitBreakers: config.circuitBreakers,
     ...(options.maxConcurrency === undefined ? {} : { maxConcurrency: options.maxConcurrency }),
+    ...(options.store === undefined ? {} : { store: options.store }),
+    ...(dispatcher === undefined ? {} : { dispatcher }),
   });
-  return { config, engine };
+  const close = async (): Promise<void> => {
+    await dispatcher?.close();
+    options.store?.close?.();
+  };
+  return { config, engine, close };
 }
 
 /** Loads a workflow file; a path that is not a file is a usage error, not a crash. */

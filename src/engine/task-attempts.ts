@@ -2,18 +2,25 @@
  * The life of a task between "ready" and "done": queued with the scheduler,
  * attempted, retried after a back-off, or withdrawn when the run stops.
  */
-import { format } from 'node:util';
-import { abortLayer, runAttempt, type AttemptOutcome } from './attempt.js';
+import { abortLayer, AttemptAbort, AttemptContext, runAttempt, type AttemptLayer, type AttemptOutcome } from './attempt.js';
 import { ErrorCodes, TaskError } from './errors.js';
-import type { LogStream, TaskContext } from './executor.js';
+import type { LogStream } from './executor.js';
 import { retryDelay, shouldRetry } from './retry-policy.js';
 import type { Run } from './run.js';
 import type { SchedulerEntry } from './scheduler.js';
 import type { TaskNode } from './task-node.js';
 import type { TaskErrorInfo, Template } from './types.js';
 
+/** The environment `env` templates are evaluated in: none yet. Shared, so no attempt allocates one. */
+const NO_ENV: Record<string, string> = Object.freeze({});
+
 export class TaskAttempts {
-  constructor(private readonly run: Run) {}
+  /** Built once: every attempt goes through the same layers. */
+  private readonly layers: readonly AttemptLayer[];
+
+  constructor(private readonly run: Run) {
+    this.layers = [abortLayer, ...run.context.layers];
+  }
 
   enqueue(node: TaskNode): void {
     const { plan } = node;
@@ -42,8 +49,9 @@ export class TaskAttempts {
     const now = Date.now();
     node.startedAtMs ??= now;
     node.result.startedAt ??= new Date(now).toISOString();
-    node.controller = new AbortController();
-    run.transition(node, 'running', { attempts: attempt });
+    node.controller = new AttemptAbort();
+    node.result.attempts = attempt;
+    run.transition(node, 'running');
     const outcome = await this.execute(node, attempt, node.controller);
     node.controller = undefined;
     node.entry = undefined;
@@ -60,7 +68,8 @@ export class TaskAttempts {
     if (outcome.ok) return run.complete(node, 'succeeded', { outputs: outcome.outputs, error: undefined });
     const { error } = outcome;
     if (run.stopping) return run.complete(node, 'cancelled', { error: error.toJSON() });
-    if (error.code === ErrorCodes.WAITING) return run.transition(node, 'waiting', { error: error.toJSON() });
+    // Asking for a decision is not a try at the task: it does not use up an attempt.
+    if (error.code === ErrorCodes.WAITING) return run.transition(node, 'waiting', { attempts: attempt - 1, error: error.toJSON() });
     if (shouldRetry(node.current.policy, error, attempt - node.fallbackFrom)) return this.scheduleRetry(node, attempt, error);
     if (node.plan.fallback && node.fallbackFrom === 0) return this.fallBack(node, attempt, error);
     run.complete(node, 'failed', { error: error.toJSON() });
@@ -85,33 +94,23 @@ export class TaskAttempts {
     }, delayMs);
   }
 
-  private async execute(node: TaskNode, attempt: number, controller: AbortController): Promise<AttemptOutcome> {
+  /** Not async: it hands back runAttempt's promise as is, without wrapping it in one more. */
+  private execute(node: TaskNode, attempt: number, controller: AttemptAbort): Promise<AttemptOutcome> {
     const run = this.run;
     const { task } = node.plan;
     const plan = node.current;
     let input: unknown;
     let env: Record<string, string>;
     try {
-      env = run.evaluate(node, task.env, {});
+      env = run.evaluate(node, task.env, NO_ENV);
       env = this.withExpressionValues(node, plan.exprEnv, env);
       input = run.evaluate(node, plan.input, env);
     } catch (error) {
-      return { ok: false as const, error: new TaskError(ErrorCodes.EXPRESSION_ERROR, (error as Error).message, { retryable: false, cause: error }) };
+      return Promise.resolve({ ok: false as const, error: new TaskError(ErrorCodes.EXPRESSION_ERROR, (error as Error).message, { retryable: false, cause: error }) });
     }
-    const ctx: TaskContext = {
-      runId: run.id,
-      taskId: node.id,
-      attempt,
-      signal: controller.signal,
-      workdir: run.workdir,
-      idempotencyKey: `${run.id}/${node.id}`,
-      env,
-      workflow: run.workflow.name,
-      startedAt: node.result.startedAt!,
-      approval: node.result.approval,
-      log: (...args) => this.log(node, attempt, 'log', format(...args)),
-      logStream: (stream, line) => this.log(node, attempt, stream, line),
-    };
+    const logStream = (stream: LogStream, line: string) => this.log(node, attempt, stream, line);
+    const { startedAt, approval } = node.result;
+    const ctx = new AttemptContext(controller, run.id, node.id, attempt, run.workdir, env, run.workflow.name, startedAt!, approval, logStream);
     const call = {
       executor: plan.executor,
       input,
@@ -121,19 +120,19 @@ export class TaskAttempts {
       abandonGraceMs: run.context.abandonGraceMs,
       circuitBreaker: plan.circuitBreaker,
     };
-    return runAttempt(call, [abortLayer, ...run.context.layers], run.context.dispatcher);
+    return runAttempt(call, this.layers, run.context.dispatcher);
   }
 
   /** Adds the values of expressions found in script inputs as `WEFT_EXPR_n` variables. */
   private withExpressionValues(node: TaskNode, exprEnv: Record<string, Template>, env: Record<string, string>): Record<string, string> {
-    const entries = Object.entries(exprEnv);
-    if (entries.length === 0) return env;
-    const merged = { ...env };
-    for (const [name, template] of entries) {
-      const value = this.run.evaluate(node, template, env);
+    let merged: Record<string, string> | undefined;
+    // for-in, not Object.entries: most tasks have none, and this runs once per attempt.
+    for (const name in exprEnv) {
+      merged ??= { ...env };
+      const value = this.run.evaluate(node, exprEnv[name]!, env);
       merged[name] = typeof value === 'string' ? value : value === null || value === undefined ? '' : JSON.stringify(value);
     }
-    return merged;
+    return merged ?? env;
   }
 
   private log(node: TaskNode, attempt: number, stream: LogStream, line: string): void {

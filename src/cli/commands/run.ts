@@ -1,11 +1,9 @@
 /** `weft run FILE`: runs a workflow, shows progress on stderr, exits by the run's status. */
 import { dirname, resolve } from 'node:path';
 import { expectPositionals, HELP_OPTION, parseCommandArgs, positiveInteger, type Command } from '../args.js';
-import { exitCodeForStatus } from '../failure.js';
+import { FOLLOW_HELP, FOLLOW_OPTIONS, followRun } from '../follow-run.js';
 import { collectInputs } from '../inputs.js';
-import { ProgressReporter, type ProgressMode } from '../progress.js';
-import { cancelOnSignal } from '../signals.js';
-import { createStyle, shouldColor } from '../style.js';
+import { openStore } from '../store-location.js';
 import { loadWorkflowFile, openWorkspace } from '../workspace.js';
 
 const HELP = `Usage: weft run FILE [options]
@@ -17,10 +15,13 @@ Options:
   --input NAME=VALUE   set an input (repeatable); VALUE is read as the input's
                        declared type (numbers, booleans, JSON arrays/objects)
   --inputs FILE        read inputs from a JSON or YAML map (--input wins)
-  --json               print the run result as JSON on stdout
   --config FILE        use this weft.config.mjs (default: beside FILE, then ./)
   --concurrency N      run at most N tasks at once
-  --quiet              print only the summary
+  --store PATH         record the run here (default: .weft/weft.db in the
+                       workflow's project, or $WEFT_STORE)
+  --redis URL          queue tasks in this Redis for \`weft worker\` processes
+                       to run, instead of running them here
+${FOLLOW_HELP}
   -h, --help           show this help
 
 Exit codes: 0 succeeded, 1 failed, 2 invalid workflow/inputs/usage/config,
@@ -28,12 +29,13 @@ Exit codes: 0 succeeded, 1 failed, 2 invalid workflow/inputs/usage/config,
 
 const OPTIONS = {
   ...HELP_OPTION,
+  ...FOLLOW_OPTIONS,
   input: { type: 'string', multiple: true },
   inputs: { type: 'string' },
-  json: { type: 'boolean' },
   config: { type: 'string' },
   concurrency: { type: 'string' },
-  quiet: { type: 'boolean', short: 'q' },
+  store: { type: 'string' },
+  redis: { type: 'string' },
 } as const;
 
 export const runCommand: Command = {
@@ -48,27 +50,15 @@ export const runCommand: Command = {
     }
     const [file = ''] = expectPositionals(positionals, ['FILE'], HELP);
     const maxConcurrency = positiveInteger('concurrency', values.concurrency);
-    const { engine } = await openWorkspace({ workflowFile: file, configFile: values.config, maxConcurrency });
-    const workflow = await loadWorkflowFile(engine, file);
-    const inputs = collectInputs(workflow.inputs, values.inputs, values.input);
-
-    const stderr = process.stderr;
-    const mode: ProgressMode = values.quiet ? 'quiet' : stderr.isTTY ? 'live' : 'plain';
-    const reporter = new ProgressReporter({ mode, style: createStyle(shouldColor(stderr)), stream: stderr });
-    const run = engine.start(workflow, { inputs, workdir: dirname(resolve(file)) });
-    reporter.attach(run);
-    const release = cancelOnSignal(
-      () => run.cancel(),
-      (text) => reporter.note(text),
-    );
+    const store = openStore({ flag: values.store, workflowFile: file });
+    const { engine, config, close } = await openWorkspace({ workflowFile: file, configFile: values.config, maxConcurrency, store, redis: values.redis });
     try {
-      const result = await run.result;
-      reporter.finish(result);
-      if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      return exitCodeForStatus(result.status);
+      const workflow = await loadWorkflowFile(engine, file);
+      const inputs = collectInputs(workflow.inputs, values.inputs, values.input);
+      const start = () => engine.start(workflow, { inputs, workdir: dirname(resolve(file)) });
+      return await followRun(start, { workflow, flags: values, maxConcurrency, storeFile: store.file, circuits: engine.circuits, configAlerts: config.alerts });
     } finally {
-      reporter.stop();
-      release();
+      await close();
     }
   },
 };
