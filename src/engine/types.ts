@@ -152,6 +152,8 @@ export interface CompiledWorkflow {
   timeoutMs?: number;
   /** Circuit-breaker settings by executor name, `resetAfter` in ms. */
   circuitBreakers?: Record<string, CircuitBreakerOptions>;
+  /** The `alerts:` section as written (checked against the schema); read by observers, not by the engine. */
+  alerts?: Record<string, unknown>;
   /** In file order. */
   tasks: CompiledTask[];
   outputs: Template<Record<string, unknown>>;

@@ -67,6 +67,7 @@ export function compileWorkflow(definition: WorkflowDefinition, source: SourceDo
   const timeoutMs = durationOf(definition.timeout, ['timeout'], issues);
   if (timeoutMs !== undefined) workflow.timeoutMs = timeoutMs;
   if (definition.circuitBreakers !== undefined) workflow.circuitBreakers = circuitBreakersOf(definition, issues, options);
+  if (definition.alerts !== undefined) workflow.alerts = { ...definition.alerts };
   return workflow;
 }
 

@@ -61,6 +61,31 @@ export interface TaskDefinition {
   priority?: number;
 }
 
+/** An alert rule as written; see docs/observability.md. */
+export interface AlertRuleDefinition {
+  on: 'run_failed' | 'task_failed' | 'task_duration' | 'retries' | 'circuit_open' | 'run_waiting';
+  tasks?: string[];
+  over?: Duration;
+  atLeast?: number;
+}
+
+/** Where alerts go, as written. */
+export interface AlertSinkDefinition {
+  type: 'console' | 'file' | 'webhook';
+  path?: string;
+  url?: string;
+  headers?: Record<string, string>;
+  timeout?: Duration;
+  retries?: number;
+}
+
+/** The `alerts:` section; the CLI's observers read it, the engine does not. */
+export interface AlertsDefinition {
+  rules?: AlertRuleDefinition[];
+  sinks?: AlertSinkDefinition[];
+  dedupe?: Duration;
+}
+
 export interface WorkflowDefinition {
   name: string;
   description?: string;
@@ -73,6 +98,7 @@ export interface WorkflowDefinition {
   failFast?: boolean;
   timeout?: Duration;
   circuitBreakers?: Record<string, CircuitBreakerDefinition>;
+  alerts?: AlertsDefinition;
   tasks: Record<string, TaskDefinition>;
   outputs?: Record<string, unknown>;
 }

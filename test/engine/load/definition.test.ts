@@ -6,6 +6,9 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { TRIGGER_RULES } from '../../../src/engine/types.js';
 import type {
+  AlertRuleDefinition,
+  AlertSinkDefinition,
+  AlertsDefinition,
   CircuitBreakerDefinition,
   DefaultsDefinition,
   FallbackDefinition,
@@ -46,6 +49,17 @@ const fallback: Required<FallbackDefinition> = { uses: 'echo', with: { degraded:
 
 const circuitBreaker: Required<CircuitBreakerDefinition> = { failureThreshold: 3, resetAfter: '1m' };
 
+const alertRule: Required<AlertRuleDefinition> = { on: 'task_duration', tasks: ['build'], over: '10m', atLeast: 3 };
+const alertSink: Required<AlertSinkDefinition> = {
+  type: 'webhook',
+  path: '.weft/alerts.jsonl',
+  url: 'https://hooks.example.com/weft',
+  headers: { authorization: 'env:ALERT_TOKEN' },
+  timeout: '5s',
+  retries: 2,
+};
+const alerts: Required<AlertsDefinition> = { rules: [alertRule], sinks: [alertSink], dedupe: '10m' };
+
 const task: Required<TaskDefinition> = {
   description: 'builds',
   uses: 'shell',
@@ -75,6 +89,7 @@ const workflow: Required<WorkflowDefinition> = {
   failFast: true,
   timeout: '1h',
   circuitBreakers: { shell: circuitBreaker },
+  alerts,
   tasks: { fetch: { run: 'fetch' }, build: task },
   outputs: { notes: '${{ tasks.build.outputs }}' },
 };
@@ -91,6 +106,9 @@ describe('the workflow types and the JSON Schema', () => {
     expect(keys(defaults)).toEqual(schemaKeys(schema.properties!.defaults!));
     expect(keys(fallback)).toEqual(schemaKeys(definitions.fallback!));
     expect(keys(circuitBreaker)).toEqual(schemaKeys(definitions.circuitBreaker!));
+    expect(keys(alerts)).toEqual(schemaKeys(schema.properties!.alerts!));
+    expect(keys(alertRule)).toEqual(schemaKeys(definitions.alertRule!));
+    expect(keys(alertSink)).toEqual(schemaKeys(definitions.alertSink!));
   });
 
   it('agree on values: a fully populated workflow is valid', () => {
