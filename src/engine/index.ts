@@ -12,6 +12,8 @@ export {
   UsageError,
   WeftError,
   WorkflowValidationError,
+  StoreError,
+  StoreErrorCodes,
   formatIssue,
   type TaskErrorOptions,
   type WorkflowIssue,
