@@ -73,7 +73,7 @@ describe('README.md', () => {
 
   it('has a quick start with exactly the two commands in one block', () => {
     const blocks = fencedBlocks(readme, 'sh');
-    expect(blocks).toContainEqual('npm ci && npx weft run workflows/hello.yaml\nnpm test\n');
+    expect(blocks).toContainEqual('npm ci && npm run demo\nnpm test\n');
   });
 
   it('links every doc', () => {
