@@ -26,6 +26,7 @@ export {
 export {
   CoreEngine,
   Run,
+  RunHistory,
   defineExecutor,
   ErrorCodes,
   InputValidationError,

@@ -15,6 +15,7 @@ import { loadWorkflow, resolveInputs } from './load/index.js';
 import { CircuitBreakers } from './circuit-breaker.js';
 import { planRun } from './run-plan.js';
 import { holdLease, newHolderId } from './run-lease.js';
+import { RunHistory } from './run-history.js';
 import { Run, type RunSetup } from './run.js';
 import { SchemaChecker } from './schema-checker.js';
 import { Limit, Scheduler } from './scheduler.js';
@@ -60,8 +61,10 @@ export class RunNotResumableError extends WeftError {
 }
 
 export class WorkflowEngine {
-  /** The runs this engine has recorded. */
-  readonly runs: RunStore;
+  /** Where this engine records runs: every state change is written here first. */
+  readonly store: RunStore;
+  /** The runs this engine has recorded: `list(…)`, `get(id)`, `logs(id)`, `prune(date)`. */
+  readonly runs: RunHistory;
   /** Circuit breakers by executor; `circuits.on('circuit:change', …)` to watch them. */
   readonly circuits = new CircuitBreakers();
   private readonly registry = new Map<string, Executor>();
@@ -78,7 +81,8 @@ export class WorkflowEngine {
   private readonly holder = newHolderId();
 
   constructor(options: EngineOptions = {}) {
-    this.runs = options.store ?? new MemoryRunStore();
+    this.store = options.store ?? new MemoryRunStore();
+    this.runs = new RunHistory(this.store);
     this.abandonGraceMs = options.abandonGraceMs ?? 10_000;
     this.dispatcher = options.dispatcher ?? inProcessDispatcher;
     this.circuitBreakerSettings = { ...options.circuitBreakers };
@@ -159,7 +163,7 @@ export class WorkflowEngine {
    * `run.notices` says when the workflow file changed since the run started.
    */
   resume(runId: string, options: ResumeOptions = {}): Run {
-    const record = this.runs.getRun(runId);
+    const record = this.store.getRun(runId);
     if (!record) throw new RunNotResumableError(`no run ${runId} in the store; \`weft runs\` lists them`);
     if (record.status === 'succeeded' || record.status === 'failed') {
       throw new RunNotResumableError(`run ${runId} already ended (${record.status}); there is nothing to resume`);
@@ -176,12 +180,12 @@ export class WorkflowEngine {
 
   /** Approves a task that waits for a decision; `resume` the run to carry on. */
   approve(runId: string, taskId: string, options?: DecisionOptions): ApprovalDecision {
-    return recordDecision(this.runs, runId, taskId, true, options);
+    return recordDecision(this.store, runId, taskId, true, options);
   }
 
   /** Rejects a waiting task: when the run resumes, it fails with `REJECTED`. */
   reject(runId: string, taskId: string, options?: DecisionOptions): ApprovalDecision {
-    return recordDecision(this.runs, runId, taskId, false, options);
+    return recordDecision(this.store, runId, taskId, false, options);
   }
 
   private launch(setup: Omit<RunSetup, 'plans'>): Run {
@@ -190,10 +194,10 @@ export class WorkflowEngine {
       executors: this.registry,
       limits: { slots: this.engineSlots, executorSlots: this.executorSlots, pools: this.pools },
       circuitBreakers: this.circuitBreakerSettings,
-      estimates: this.runs.durationEstimates(workflow.name),
+      estimates: this.store.durationEstimates(workflow.name),
     });
-    const lease = holdLease(this.runs, setup.id, this.holder);
-    const context = { scheduler: this.scheduler, store: this.runs, layers: this.layers, dispatcher: this.dispatcher, abandonGraceMs: this.abandonGraceMs };
+    const lease = holdLease(this.store, setup.id, this.holder);
+    const context = { scheduler: this.scheduler, store: this.store, layers: this.layers, dispatcher: this.dispatcher, abandonGraceMs: this.abandonGraceMs };
     const run = new Run({ ...setup, plans }, context);
     void run.result.then(() => lease.release());
     return run;

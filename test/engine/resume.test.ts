@@ -54,6 +54,9 @@ describe('resume', () => {
     expect(resumed.tasks['fan[1]']?.status).toBe('succeeded');
     expect(resumed.outputs).toEqual({ first: 1 });
     expect(store.getRun(run.id)?.status).toBe('succeeded');
+    expect(engineB.runs.get(run.id)?.tasks.slow?.attempts).toBe(2);
+    expect(engineB.runs.list({ workflow: 'resumable' }).map((r) => r.runId)).toEqual([run.id]);
+    expect(engineB.runs.list({ status: 'failed' })).toEqual([]);
   });
 
   it('refuses to resume a run another engine is driving, and a finished run', async () => {
