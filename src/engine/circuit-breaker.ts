@@ -49,7 +49,7 @@ export class CircuitBreakers extends EventEmitter<CircuitEvents> {
     super();
   }
 
-  /** The current state of an executor's circuit. */
+  /** The current state of a circuit: `executor`, or `executor key` for executors that key theirs by service. */
   state(executor: string): CircuitState {
     return this.breakers.get(executor)?.state ?? 'closed';
   }
@@ -58,8 +58,11 @@ export class CircuitBreakers extends EventEmitter<CircuitEvents> {
   layer(): AttemptLayer {
     return async (call, next) => {
       if (!call.circuitBreaker) return next();
+      const { executor } = call;
+      const key = executor.circuitKey ? executor.circuitKey(call.input, call.ctx.env) : '';
+      if (key === undefined) return next();
       const options = resolve(call.circuitBreaker);
-      const name = call.executor.name;
+      const name = key ? `${executor.name} ${key}` : executor.name;
       this.admit(name, options);
       try {
         const result = await next();

@@ -55,6 +55,13 @@ export interface Executor<I = any, O = any> {
   shellInputs?: readonly string[];
   /** Opens a circuit after repeated failures (opt-in); see circuit-breaker.ts. */
   circuitBreaker?: CircuitBreakerOptions;
+  /**
+   * The service an attempt with this input calls (e.g. the model endpoint's origin):
+   * breakers are kept per executor and key, so one endpoint being down does not
+   * hold back calls to another. `undefined`: this attempt calls no service and no
+   * breaker applies. Without this method, one breaker per executor.
+   */
+  circuitKey?(input: I, env: Record<string, string>): string | undefined;
   execute(input: I, ctx: TaskContext): Promise<O> | O;
 }
 

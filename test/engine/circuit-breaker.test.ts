@@ -106,3 +106,39 @@ tasks:
     expect(result.tasks.a?.fallback?.primaryError.code).toBe('UPSTREAM_DOWN');
   });
 });
+
+describe('circuit breakers keyed by service', () => {
+  it('keep one circuit per endpoint, and none for attempts that call no service', async () => {
+    const calls: string[] = [];
+    const client = defineExecutor({
+      name: 'client',
+      circuitBreaker: { failureThreshold: 1, resetAfter: '1m' },
+      circuitKey: (input: { endpoint?: string }) => input.endpoint,
+      execute(input: { endpoint?: string }, ctx) {
+        calls.push(ctx.taskId);
+        if (input.endpoint === 'https://down.example') throw new TaskError('UPSTREAM_DOWN', 'down');
+        return {};
+      },
+    });
+    const engine = engineWith([client]);
+    const changes: string[] = [];
+    engine.circuits.on('circuit:change', (c) => changes.push(`${c.executor}:${c.state}`));
+    const result = await engine.run(
+      engine.parse(`
+name: keyed
+tasks:
+  a: { uses: client, with: { endpoint: "https://down.example" } }
+  b: { needs: a, trigger: all_done, uses: client, with: { endpoint: "https://down.example" } }
+  c: { needs: b, trigger: all_done, uses: client, with: { endpoint: "https://up.example" } }
+  d: { needs: c, trigger: all_done, uses: client }
+`),
+    );
+    expect(result.tasks.b?.error?.code).toBe('CIRCUIT_OPEN');
+    expect(result.tasks.c?.status).toBe('succeeded');
+    expect(result.tasks.d?.status).toBe('succeeded');
+    expect(calls).toEqual(['a', 'c', 'd']);
+    expect(changes).toEqual(['client https://down.example:open']);
+    expect(engine.circuits.state('client https://down.example')).toBe('open');
+    expect(engine.circuits.state('client https://up.example')).toBe('closed');
+  });
+});

@@ -12,6 +12,7 @@ import { analyzeHeuristically } from './heuristic.js';
 import { resolveIssue } from './issue-input.js';
 import { analyzeWithModel } from './llm.js';
 import type { Analysis, AnalyzerInput } from './types.js';
+import { llmCircuitKey } from '../llm/config.js';
 
 export type { Analysis, AnalyzerInput, IssueData } from './types.js';
 export { analyzeHeuristically } from './heuristic.js';
@@ -23,6 +24,9 @@ export const analyzerExecutor = defineExecutor<AnalyzerInput, Analysis>({
   inputSchema: loadSchema('analyzer.input.json'),
   outputSchema: loadSchema('analyzer.output.json'),
   retry: { maxAttempts: 3, backoff: 'exponential', delay: '1s', maxDelay: '30s', jitter: 'full' },
+  circuitBreaker: { failureThreshold: 5, resetAfter: '30s' },
+  // Only the model provider calls a service; the heuristic one is never held back by its breaker.
+  circuitKey: (input, env) => (input.provider === 'llm' ? llmCircuitKey(input.llm, env) : undefined),
   execute: analyze,
 });
 

@@ -50,3 +50,15 @@ export function resolveLlmConfig(input: LlmInput | undefined, env: Record<string
     temperature: input?.temperature ?? 0,
   };
 }
+
+/**
+ * The model endpoint an attempt would call, as a circuit-breaker key (its origin),
+ * or undefined when none is configured: the attempt then fails on its own input.
+ */
+export function llmCircuitKey(input: LlmInput | undefined, env: Record<string, string | undefined>): string | undefined {
+  try {
+    return new URL(resolveLlmConfig(input, env).endpoint).origin;
+  } catch {
+    return undefined;
+  }
+}

@@ -29,6 +29,8 @@ export const prGeneratorExecutor = defineExecutor<PrGeneratorInput, PrGeneratorO
   inputSchema: loadSchema('pr-generator.input.json'),
   outputSchema: loadSchema('pr-generator.output.json'),
   retry: { maxAttempts: 4, backoff: 'exponential', delay: '2s', maxDelay: '2m', jitter: 'full' },
+  circuitBreaker: { failureThreshold: 5, resetAfter: '30s' },
+  circuitKey: (input) => (input.provider === 'github' ? originOf(input.github?.baseUrl ?? 'https://api.github.com') : undefined),
   execute: openPullRequest,
 });
 
@@ -114,4 +116,13 @@ async function openOnGithub(input: PrGeneratorInput, p: Prepared, ctx: TaskConte
   const pr = await upsertPullRequest(api, name, { branch: p.branch, base: p.base, title: p.title, body: p.body, draft: input.draft ?? false, labels: input.labels ?? [] });
   ctx.log(`${pr.created ? 'opened' : 'updated'} pull request #${pr.number}: ${pr.url}`);
   return { url: pr.url, number: pr.number, branch: p.branch, base: p.base, created: pr.created, provider: 'github', remote: p.remote, title: p.title };
+}
+
+/** A breaker key for a GitHub API base URL; a malformed one is left to fail on its own. */
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }

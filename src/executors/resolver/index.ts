@@ -13,6 +13,7 @@ import { addWorktree, defaultWorktreePath, removeWorktree } from '../git/worktre
 import { loadSchema } from '../load-schema.js';
 import { applyStrategy, type Workspace } from './strategies.js';
 import type { ResolverInput, ResolverOutput } from './types.js';
+import { llmCircuitKey } from '../llm/config.js';
 
 export type { ResolverInput, ResolverOutput } from './types.js';
 
@@ -28,6 +29,8 @@ export const resolverExecutor = defineExecutor<ResolverInput, ResolverOutput>({
   outputSchema: loadSchema('resolver.output.json'),
   retry: { maxAttempts: 2, backoff: 'exponential', delay: '2s', maxDelay: '30s' },
   shellInputs: ['command', 'verify'],
+  circuitBreaker: { failureThreshold: 5, resetAfter: '30s' },
+  circuitKey: (input, env) => (input.strategy === 'llm' ? llmCircuitKey(input.llm, env) : undefined),
   execute: resolveIssue,
 });
 

@@ -12,6 +12,7 @@ import { checkFindings, checkSpecs, runChecks } from './checks.js';
 import { modelFindings } from './llm.js';
 import { applyRules, DEFAULT_POLICY } from './rules.js';
 import type { Finding, ReviewerInput, ReviewerOutput, Severity } from './types.js';
+import { llmCircuitKey } from '../llm/config.js';
 
 export type { Finding, ReviewerInput, ReviewerOutput, ReviewPolicy } from './types.js';
 
@@ -28,6 +29,8 @@ export const reviewerExecutor = defineExecutor<ReviewerInput, ReviewerOutput>({
   outputSchema: loadSchema('reviewer.output.json'),
   retry: { maxAttempts: 2, backoff: 'exponential', delay: '2s', maxDelay: '30s', jitter: 'full' },
   shellInputs: ['checks'],
+  circuitBreaker: { failureThreshold: 5, resetAfter: '30s' },
+  circuitKey: (input, env) => (input.llmReview ? llmCircuitKey(input.llm, env) : undefined),
   execute: review,
 });
 
