@@ -3,13 +3,35 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../engine/errors.js';
 import type { Command } from './args.js';
+import { approveCommand, rejectCommand } from './commands/approve.js';
 import { executorsCommand } from './commands/executors.js';
 import { graphCommand } from './commands/graph.js';
+import { insightsCommand } from './commands/insights.js';
+import { logsCommand } from './commands/logs.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
+import { resumeCommand } from './commands/resume.js';
+import { runsCommand } from './commands/runs.js';
+import { showCommand } from './commands/show.js';
 import { validateCommand } from './commands/validate.js';
+import { workerCommand } from './commands/worker.js';
 import { reportError } from './failure.js';
 
-const COMMANDS: Command[] = [runCommand, validateCommand, graphCommand, executorsCommand];
+const COMMANDS: Command[] = [
+  runCommand,
+  validateCommand,
+  graphCommand,
+  executorsCommand,
+  resumeCommand,
+  approveCommand,
+  rejectCommand,
+  runsCommand,
+  showCommand,
+  logsCommand,
+  insightsCommand,
+  reportCommand,
+  workerCommand,
+];
 
 const HELP = `Usage: weft <command> [options]
 

@@ -1,0 +1,202 @@
+/**
+ * The worker's side of scale-out: one BullMQ worker per executor this process
+ * has, each on that executor's queue and on no other, so a job is only ever taken
+ * by a process that can run it. A job runs its executor with a task context built
+ * from the job; the result (or the executor's error) is the job's return value,
+ * log lines go back on the run's channel, and a cancel request aborts the
+ * executor's signal.
+ *
+ * A worker that dies mid-job stops renewing the job's lock; another worker's
+ * stalled-job check then fails the job (`maxStalledCount: 0`), and the
+ * coordinator counts the attempt as lost and retries under the task's policy.
+ */
+import { format } from 'node:util';
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { TaskError, UsageError } from '../engine/errors.js';
+import type { Executor, LogStream, TaskContext } from '../engine/executor.js';
+import {
+  CANCEL_CHANNEL,
+  formatBytes,
+  fromWire,
+  logChannel,
+  outputKey,
+  queueName,
+  ScaleErrorCodes,
+  toWire,
+  type CancelMessage,
+  type JobData,
+  type JobResult,
+} from './job-protocol.js';
+import { closeRedis, connectRedis, loadBullMQ, redactUrl, reportToStderr, watchConnection, type ConnectionReport } from './redis-connection.js';
+
+export interface WorkerOptions {
+  /** `redis://host:port`. */
+  redis: string;
+  /** The executors this worker runs; it listens on their queues only. */
+  executors: Executor[];
+  /** Jobs of each executor run at once. @default 1 */
+  concurrency?: number;
+  /** Restricts `executors` to these names; naming one it lacks is a usage error. */
+  only?: string[];
+  /** The directory tasks run in, instead of the coordinator's (another machine may not have it). */
+  workdir?: string;
+  /** Outputs larger than this (as JSON) are stored beside the job, not in it. @default 16 KiB */
+  inlineOutputBytes?: number;
+  /** Outputs larger than this fail the attempt with OUTPUT_TOO_LARGE. @default 8 MiB */
+  maxOutputBytes?: number;
+  /** How long a job's lock lasts without renewal: a dead worker's job is noticed after about this long. @default 30000 */
+  lockDurationMs?: number;
+  /** How often this worker looks for jobs whose worker died. @default 30000 */
+  stalledIntervalMs?: number;
+  /** How long outputs stored by reference are kept. @default 86400 s */
+  retainSeconds?: number;
+  /** Where news of Redis outages goes. @default stderr */
+  onConnection?: ConnectionReport;
+}
+
+export interface RunningWorker {
+  /** The queues listened on. */
+  queues: string[];
+  /** Stops taking jobs; waits for running ones unless `force`. */
+  close(force?: boolean): Promise<void>;
+}
+
+/** Starts taking jobs; resolves once every queue is listened on. */
+export async function runWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const executors = selectExecutors(options.executors, options.only);
+  const report = options.onConnection ?? reportToStderr;
+  const quiet = () => undefined;
+  const [{ Worker }, connection, publisher, subscriber] = await Promise.all([
+    loadBullMQ(),
+    connectRedis(options.redis, 'weft-worker', report),
+    connectRedis(options.redis, 'weft-worker-publish', quiet),
+    connectRedis(options.redis, 'weft-worker-cancel', quiet),
+  ]);
+  const controllers = new Map<string, AbortController>();
+  subscriber.on('message', (_channel: string, text: string) => cancelFromMessage(controllers, text));
+  await subscriber.subscribe(CANCEL_CHANNEL);
+
+  const runner = new JobRunner(options, publisher, controllers);
+  const workers = executors.map((executor) => {
+    const name = queueName(executor.name);
+    const worker = new Worker(name, (job: Job) => runner.run(executor, job), {
+      connection,
+      concurrency: options.concurrency ?? 1,
+      maxStalledCount: 0,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: options.stalledIntervalMs ?? 30_000,
+      autorun: true,
+    });
+    watchConnection(worker, `worker on ${name} at ${redactUrl(options.redis)}`, quiet);
+    return worker;
+  });
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+
+  return {
+    queues: workers.map((worker) => worker.name),
+    async close(force = false) {
+      await Promise.all(workers.map((worker) => worker.close(force)));
+      await Promise.all([closeRedis(subscriber), closeRedis(publisher), closeRedis(connection)]);
+    },
+  };
+}
+
+function selectExecutors(executors: Executor[], only: string[] | undefined): Executor[] {
+  if (only === undefined) return executors;
+  const byName = new Map(executors.map((executor) => [executor.name, executor]));
+  const missing = only.filter((name) => !byName.has(name));
+  if (missing.length > 0) {
+    const known = [...byName.keys()].join(', ');
+    throw new UsageError(`this worker has no executor ${missing.map((name) => `"${name}"`).join(', ')}; it has ${known}. Check --executors, or add it to weft.config.mjs`);
+  }
+  return [...new Set(only)].map((name) => byName.get(name)!);
+}
+
+function cancelFromMessage(controllers: Map<string, AbortController>, text: string): void {
+  let message: CancelMessage;
+  try {
+    message = JSON.parse(text) as CancelMessage;
+  } catch {
+    return;
+  }
+  controllers.get(message.jobId)?.abort(fromWire(message.reason));
+}
+
+/** Runs one job's executor and turns whatever happens into a JobResult. */
+class JobRunner {
+  private readonly inlineOutputBytes: number;
+  private readonly maxOutputBytes: number;
+  private readonly retainSeconds: number;
+
+  constructor(
+    private readonly options: WorkerOptions,
+    private readonly publisher: Redis,
+    private readonly controllers: Map<string, AbortController>,
+  ) {
+    this.inlineOutputBytes = options.inlineOutputBytes ?? 16 * 1024;
+    this.maxOutputBytes = options.maxOutputBytes ?? 8 * 2 ** 20;
+    this.retainSeconds = options.retainSeconds ?? 86_400;
+  }
+
+  async run(executor: Executor, job: Job): Promise<JobResult> {
+    const jobId = job.id!;
+    const data = job.data as JobData;
+    const controller = new AbortController();
+    this.controllers.set(jobId, controller);
+    const channel = logChannel(data.runId);
+    let logLines = 0;
+    let lastPublish: Promise<unknown> = Promise.resolve();
+    const publish = (stream: LogStream, line: string) => {
+      logLines++;
+      lastPublish = this.publisher.publish(channel, JSON.stringify({ jobId, stream, line })).catch(() => undefined);
+    };
+    try {
+      const outputs = await executor.execute(data.input, this.contextFor(data, controller.signal, publish));
+      if (controller.signal.aborted) throw controller.signal.reason;
+      return await this.encode(jobId, data, outputs, logLines);
+    } catch (error) {
+      const reason = controller.signal.aborted ? controller.signal.reason : error;
+      return { ok: false, error: toWire(TaskError.from(reason)), logLines };
+    } finally {
+      this.controllers.delete(jobId);
+      await lastPublish;
+    }
+  }
+
+  private contextFor(data: JobData, signal: AbortSignal, publish: (stream: LogStream, line: string) => void): TaskContext {
+    return {
+      runId: data.runId,
+      taskId: data.taskId,
+      attempt: data.attempt,
+      signal,
+      workdir: this.options.workdir ?? data.workdir,
+      idempotencyKey: data.idempotencyKey,
+      env: data.env,
+      workflow: data.workflow,
+      startedAt: data.startedAt,
+      ...(data.approval ? { approval: data.approval } : {}),
+      log: (...args: unknown[]) => publish('log', format(...args)),
+      logStream: publish,
+    };
+  }
+
+  /** Small outputs travel in the job; larger ones beside it; too large ones fail the attempt. */
+  private async encode(jobId: string, data: JobData, outputs: unknown, logLines: number): Promise<JobResult> {
+    const text = JSON.stringify(outputs) ?? '';
+    const bytes = Buffer.byteLength(text);
+    if (bytes <= this.inlineOutputBytes) return { ok: true, outputs, logLines };
+    if (bytes > this.maxOutputBytes) {
+      const error = new TaskError(
+        ScaleErrorCodes.OUTPUT_TOO_LARGE,
+        `task "${data.taskId}" returned ${formatBytes(bytes)} of outputs, more than the ${formatBytes(this.maxOutputBytes)} a worker sends back; ` +
+          'write large results to shared storage and return their location, or raise the worker\'s --max-output-bytes',
+        { retryable: false, details: { bytes, limit: this.maxOutputBytes } },
+      );
+      return { ok: false, error: toWire(error), logLines };
+    }
+    const key = outputKey(jobId);
+    await this.publisher.set(key, text, 'EX', this.retainSeconds);
+    return { ok: true, outputRef: key, bytes, logLines };
+  }
+}
