@@ -1,0 +1,170 @@
+/**
+ * `npm run bench`: runs every figure in its own Node process, folds repetitions into
+ * medians and spreads, writes RESULTS.md and results.json, and prints each target
+ * as met or not. Figures run one at a time, so they never compete for the CPU.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { CONTENDERS } from './contenders.js';
+import type { FigureSpec, RunFigure } from './figure.js';
+import type { LoadFigure } from './load.js';
+import { MAKESPAN_VARIANTS, type MakespanFigure } from './makespan.js';
+import { BENCH_DIR, parseOptions, type BenchOptions } from './options.js';
+import { evaluateTargets, renderMarkdown } from './report.js';
+import { machine, summarizeLoad, summarizeMakespan, summarizeRuns, type BenchResults, type RunRow } from './results.js';
+
+const ROOT = path.dirname(BENCH_DIR);
+const FIGURE = path.join(BENCH_DIR, 'figure.ts');
+const FIGURE_TIMEOUT_MS = 10 * 60_000;
+
+/** Runs one figure in a fresh process; rejects with the child's stderr when it fails. */
+function figure<T>(spec: FigureSpec): Promise<T> {
+  const args = ['--import', 'tsx', '--expose-gc', FIGURE, JSON.stringify(spec)];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { cwd: ROOT, timeout: FIGURE_TIMEOUT_MS, maxBuffer: 16 * 2 ** 20 }, (error, stdout, stderr) => {
+      if (error) return reject(new Error(firstErrorLine(stderr) ?? error.message));
+      const line = stdout.trim().split('\n').pop() ?? '';
+      resolve((JSON.parse(line) as { figure: T }).figure);
+    });
+  });
+}
+
+/** The line of a child's stderr that names the error, not the stack frames after it. */
+function firstErrorLine(stderr: string): string | undefined {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => /^\w*Error\b/.test(l)) ?? lines.at(-1);
+}
+
+let done = 0;
+function progress(what: string, value: string): void {
+  process.stderr.write(`[${++done}] ${what}: ${value}\n`);
+}
+
+async function measureRuns(options: BenchOptions): Promise<RunRow[]> {
+  const rows: RunRow[] = [];
+  for (const size of options.sizes) {
+    for (const shape of options.shapes) {
+      for (const concurrency of options.concurrency) {
+        const figures = new Map<string, RunFigure[]>(CONTENDERS.map((c) => [c, []]));
+        const errors: string[] = [];
+        for (let rep = 0; rep < options.reps; rep++) {
+          // Rotate who goes first, so drift in the machine does not favour one contender.
+          const order = CONTENDERS.map((_, i) => CONTENDERS[(i + rep) % CONTENDERS.length]!);
+          for (const contender of order) {
+            const label = `${shape} ${size} c=${concurrency ?? 'unlimited'} ${contender} #${rep + 1}`;
+            try {
+              const f = await figure<RunFigure>({ kind: 'run', contender, shape, size, concurrency, seed: options.seed });
+              figures.get(contender)!.push(f);
+              progress(label, `${f.usPerTask.toFixed(2)} µs/task`);
+            } catch (error) {
+              errors.push(`${contender}: ${(error as Error).message}`);
+              progress(label, `error ${(error as Error).message}`);
+            }
+          }
+        }
+        const contenders: RunRow['contenders'] = {};
+        for (const [name, list] of figures) if (list.length > 0) contenders[name as (typeof CONTENDERS)[number]] = summarizeRuns(list);
+        const weft = contenders.weft?.usPerTask.median;
+        const pGraph = contenders['p-graph']?.usPerTask.median;
+        const floor = contenders.floor?.usPerTask.median;
+        const ratios: RunRow['ratios'] = {};
+        if (weft !== undefined && pGraph !== undefined) ratios.weftOverPGraph = weft / pGraph;
+        if (weft !== undefined && floor !== undefined) ratios.weftOverFloor = weft / floor;
+        rows.push({ shape, size, concurrency: concurrency ?? 'unlimited', contenders, ratios, errors: [...new Set(errors)] });
+      }
+    }
+  }
+  return rows;
+}
+
+async function measureMakespan(options: BenchOptions): Promise<BenchResults['makespan']> {
+  const figures = new Map<string, MakespanFigure[]>(MAKESPAN_VARIANTS.map((v) => [v, []]));
+  const errors: string[] = [];
+  for (let seed = 1; seed <= options.makespanDags; seed++) {
+    for (const variant of MAKESPAN_VARIANTS) {
+      try {
+        const f = await figure<MakespanFigure>({ kind: 'makespan', variant, seed, concurrency: options.makespanConcurrency });
+        figures.get(variant)!.push(f);
+        progress(`makespan dag ${seed} ${variant}`, `${f.ratio.toFixed(3)} × bound`);
+      } catch (error) {
+        errors.push(`${variant}: ${(error as Error).message}`);
+      }
+    }
+  }
+  const variants: BenchResults['makespan']['variants'] = {};
+  for (const [name, list] of figures) if (list.length > 0) variants[name as (typeof MAKESPAN_VARIANTS)[number]] = summarizeMakespan(list);
+  return { dags: options.makespanDags, concurrency: options.makespanConcurrency, variants, errors: [...new Set(errors)] };
+}
+
+async function measureLoad(options: BenchOptions): Promise<BenchResults['load']> {
+  const figures: LoadFigure[] = [];
+  try {
+    for (let rep = 0; rep < options.reps; rep++) {
+      const f = await figure<LoadFigure>({ kind: 'load', size: options.loadSize, seed: options.seed });
+      figures.push(f);
+      progress(`load ${options.loadSize}`, `${Math.round(f.loadMs)} ms`);
+    }
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+  return summarizeLoad(figures);
+}
+
+async function measurePersisted(options: BenchOptions): Promise<BenchResults['persisted']> {
+  if (!existsSync(path.join(ROOT, 'src/engine/store/sqlite-store.ts'))) return { skipped: 'src/engine/store/sqlite-store.ts does not exist yet' };
+  // Large enough to amortize start-up, small enough for a disk-bound store.
+  const persisted = { shape: 'layered', size: options.persistedSize, concurrency: 8 } as const;
+  const figures: RunFigure[] = [];
+  try {
+    for (let rep = 0; rep < options.reps; rep++) {
+      const f = await figure<RunFigure>({ kind: 'run', contender: 'weft-sqlite', ...persisted, seed: options.seed });
+      figures.push(f);
+      progress(`persisted ${persisted.size}`, `${f.usPerTask.toFixed(2)} µs/task`);
+    }
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+  return { ...persisted, figure: summarizeRuns(figures) };
+}
+
+/** After editing bench/PROFILE.md: the same results, the notes brought up to date. */
+async function rerender(out: string): Promise<void> {
+  const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')) as BenchResults;
+  await writeFile(path.join(out, 'RESULTS.md'), renderMarkdown(results, await readProfileNotes()));
+}
+
+async function readProfileNotes(): Promise<string | undefined> {
+  return readFile(path.join(BENCH_DIR, 'PROFILE.md'), 'utf8').catch(() => undefined);
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2), process.env);
+  if (options.render) return rerender(options.out);
+  const started = performance.now();
+  const runs = await measureRuns(options);
+  const makespan = await measureMakespan(options);
+  const load = await measureLoad(options);
+  const persisted = await measurePersisted(options);
+  const { out, render: _render, ...shown } = options;
+  const results: BenchResults = {
+    meta: { date: new Date().toISOString(), ...machine(), options: shown, durationS: (performance.now() - started) / 1000 },
+    runs,
+    makespan,
+    load,
+    persisted,
+    targets: [],
+  };
+  results.targets = evaluateTargets(results);
+  await mkdir(out, { recursive: true });
+  await writeFile(path.join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(path.join(out, 'RESULTS.md'), renderMarkdown(results, await readProfileNotes()));
+  console.log(`\nResults in ${path.relative(process.cwd(), out) || '.'}/RESULTS.md and results.json\n`);
+  for (const t of results.targets) {
+    console.log(`${t.met === null ? 'not measured' : t.met ? 'met        ' : 'NOT MET    '}  ${t.name}: ${t.value} (goal: ${t.goal})`);
+  }
+}
+
+await main();
