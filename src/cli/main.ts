@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `weft` command: dispatches to a sub-command and turns errors into exit codes. */
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../engine/errors.js';
+import { describeThrown, UsageError } from '../engine/errors.js';
 import type { Command } from './args.js';
 import { approveCommand, rejectCommand } from './commands/approve.js';
 import { executorsCommand } from './commands/executors.js';
@@ -85,5 +85,14 @@ async function main(): Promise<void> {
   }
   await exitWith(await command.run(rest));
 }
+
+/**
+ * Node ends the process on a promise rejection nobody handles. One left behind by
+ * a custom executor must not kill weft mid-run and leave the run unfinished: it is
+ * reported, and the run carries on (the executor's task ends by what it returned).
+ */
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`weft: warning: a promise was rejected and nothing handled it (a bug in an executor?): ${describeThrown(reason)}\n`);
+});
 
 main().catch((error: unknown) => exitWith(reportError(error)));

@@ -68,6 +68,13 @@ const EXPECTED: Record<string, Expectation> = {
     tasks: { analyze: 'succeeded', resolve: 'skipped', open_pr: 'skipped', escalate: 'succeeded' },
     check: (result) => expect(result.outputs).toMatchObject({ outcome: 'needs-human', category: 'security' }),
   },
+  'secrets.yaml': {
+    // The token comes from workflows/fixtures/demo-token.txt; its value never comes back out.
+    exitCode: 0,
+    status: 'succeeded',
+    outputs: { fingerprint: 'b81fc5d1c6b1', said: 'calling the API with ***' },
+    check: (result) => expect(JSON.stringify(result)).not.toContain('weft-demo-token'),
+  },
   'inputs.yaml': {
     args: ['--input', 'name=Ada', '--input', 'shout=true', '--input', 'count=3'],
     exitCode: 0,

@@ -118,7 +118,8 @@ function executorOf(id: string, definition: TaskDefinition, scope: WorkflowScope
 
 function fallbackOf(id: string, fallback: FallbackDefinition, templateOptions: (field: string, allowItem: boolean) => TemplateOptions, scope: WorkflowScope): CompiledFallback {
   const executor = scope.executors.get(fallback.uses);
-  if (!executor) {
+  // A missing `uses` has been reported by the schema.
+  if (!executor && fallback.uses !== undefined) {
     const names = scope.executors.names();
     scope.issues.add(['tasks', id, 'fallback', 'uses'], `unknown executor \`${fallback.uses}\` in the fallback of task \`${id}\`${didYouMean(fallback.uses, names)} (available: ${listNames(names)})`);
   }

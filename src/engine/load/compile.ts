@@ -14,6 +14,7 @@ import type { IssueList } from './issues.js';
 import type { LoadOptions } from './options.js';
 import type { Path } from './path.js';
 import { ReferenceChecker, TaskIndex } from './references.js';
+import { secretSourcesOf } from './secrets.js';
 import type { SourceDocument } from './source.js';
 import { didYouMean, listNames } from './suggest.js';
 import { compileTemplate } from './template.js';
@@ -28,7 +29,7 @@ export function compileWorkflow(definition: WorkflowDefinition, source: SourceDo
   const ids = Object.keys(definition.tasks ?? {});
   const tasks = new TaskIndex(ids);
   reportCaseClashes(ids, tasks, issues);
-  const references = new ReferenceChecker(issues, tasks, Object.keys(inputs));
+  const references = new ReferenceChecker(issues, tasks, Object.keys(inputs), Object.keys(definition.secrets ?? {}));
   const env = compileTemplate<Record<string, string>>(definition.env ?? {}, {
     ...checkedTemplate({ issues, references, tasks }, ['env'], { where: 'the workflow `env`', allowItem: false, allowTasks: false }),
     stringify: true,
@@ -66,6 +67,7 @@ export function compileWorkflow(definition: WorkflowDefinition, source: SourceDo
   if (definition.concurrency !== undefined) workflow.concurrency = definition.concurrency;
   const timeoutMs = durationOf(definition.timeout, ['timeout'], issues);
   if (timeoutMs !== undefined) workflow.timeoutMs = timeoutMs;
+  if (definition.secrets !== undefined) workflow.secrets = secretSourcesOf(definition.secrets, issues);
   if (definition.circuitBreakers !== undefined) workflow.circuitBreakers = circuitBreakersOf(definition, issues, options);
   if (definition.alerts !== undefined) workflow.alerts = { ...definition.alerts };
   return workflow;
@@ -120,9 +122,17 @@ function checkGraph(compiled: readonly TaskCompilation[], references: ReferenceC
   return graph.criticalPath(order, (task) => estimate(compiled[task]!.task.id) ?? 1);
 }
 
+/** `a → b → c → a`; a long cycle shows its first and last few tasks. */
+function cycleText(ids: readonly string[]): string {
+  const shown = ids.length <= CYCLE_SHOWN + 2 ? ids : [...ids.slice(0, CYCLE_SHOWN), `… ${ids.length - CYCLE_SHOWN - 1} more …`, ids[ids.length - 1]!];
+  return [...shown, ids[0]].join(' → ');
+}
+
+const CYCLE_SHOWN = 10;
+
 function reportCycle(cycle: readonly number[], compiled: readonly TaskCompilation[], issues: IssueList): void {
   const ids = cycle.map((task) => compiled[task]!.task.id);
-  const shown = [...ids, ids[0]].join(' → ');
+  const shown = cycleText(ids);
   const first = compiled[cycle[0]!]!;
   const path = first.needPaths.get(cycle[1] ?? cycle[0]!) ?? ['tasks', first.task.id];
   issues.add(path, `tasks depend on each other in a cycle: ${shown} (each needs the next); remove one of these needs`);

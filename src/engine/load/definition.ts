@@ -19,6 +19,14 @@ export interface InputDefinition {
   enum?: unknown[];
 }
 
+/** Where a secret's value is read when a run starts: exactly one of `env` and `file`. */
+export interface SecretDefinition {
+  /** An environment variable of the process that starts the run. */
+  env?: string;
+  /** A file, relative to the workflow file's directory and inside it. */
+  file?: string;
+}
+
 /** The retry policy as written: every field optional, merged field by field. */
 export type RetryDefinition = RetryOptions;
 
@@ -91,6 +99,7 @@ export interface WorkflowDefinition {
   description?: string;
   inputs?: Record<string, InputDefinition>;
   env?: EnvDefinition;
+  secrets?: Record<string, SecretDefinition>;
   defaults?: DefaultsDefinition;
   concurrency?: number;
   resources?: Record<string, number>;

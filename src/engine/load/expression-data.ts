@@ -6,6 +6,38 @@ import { data } from '@actions/expressions';
 import type { ExpressionContext } from '../types.js';
 
 type Data = data.ExpressionData;
+type Pair = { key: string; value: Data };
+
+/**
+ * A dictionary whose keys are plain data. The library's own indexes keys in a plain
+ * object, so `constructor` and `__proto__` find Object.prototype's members and are
+ * dropped; here they are keys like any other, in lookups and in `toJSON`.
+ */
+class PlainKeyDictionary extends data.Dictionary {
+  private readonly entries = new Map<string, Pair>();
+
+  override add(key: string, value: Data): void {
+    const lower = key.toLowerCase();
+    if (!this.entries.has(lower)) this.entries.set(lower, { key, value });
+  }
+
+  override get(key: string): Data | undefined {
+    return this.entries.get(key.toLowerCase())?.value;
+  }
+
+  override values(): Data[] {
+    return [...this.entries.values()].map((pair) => pair.value);
+  }
+
+  override pairs(): Pair[] {
+    return [...this.entries.values()];
+  }
+
+  /** For `toJSON()`: JSON.stringify asks this first; `fromEntries` keeps `__proto__` an own key. */
+  toJSON(): Record<string, Data> {
+    return Object.fromEntries([...this.entries.values()].map((pair) => [pair.key, pair.value]));
+  }
+}
 
 /**
  * Conversions of objects already seen. Inputs and task outputs are handed to many
@@ -42,7 +74,7 @@ function objectToData(value: object): Data {
   } else if (value instanceof Date) {
     result = new data.StringData(value.toISOString());
   } else {
-    const dictionary = new data.Dictionary();
+    const dictionary = new PlainKeyDictionary();
     for (const [key, item] of Object.entries(value)) dictionary.add(key, toData(item));
     result = dictionary;
   }
@@ -74,9 +106,9 @@ export function fromData(value: Data): unknown {
  * converted: a task in a 100,000-task run reads a handful of others, not all of them.
  */
 export function contextData(context: ExpressionContext, taskRefs: readonly string[]): data.Dictionary {
-  const tasks = new data.Dictionary();
+  const tasks = new PlainKeyDictionary();
   for (const id of taskRefs) {
-    const state = context.tasks[id];
+    const state = Object.hasOwn(context.tasks, id) ? context.tasks[id] : undefined;
     if (!state) continue;
     tasks.add(id, new data.Dictionary({ key: 'status', value: toData(state.status) }, { key: 'outputs', value: toData(state.outputs) }));
   }
@@ -86,6 +118,7 @@ export function contextData(context: ExpressionContext, taskRefs: readonly strin
     { key: 'tasks', value: tasks },
     { key: 'run', value: toData(context.run) },
     { key: 'workflow', value: toData(context.workflow) },
+    { key: 'secrets', value: toData(context.secrets ?? {}) },
     { key: 'item', value: toData(context.item) },
     { key: 'index', value: toData(context.index) },
   );

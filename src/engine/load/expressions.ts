@@ -5,12 +5,13 @@
 import { Evaluator, Lexer, Parser } from '@actions/expressions';
 import type { data, Expr } from '@actions/expressions';
 import { ContextAccess, FunctionCall, Binary, Grouping, IndexAccess, Literal, Logical, Unary } from '@actions/expressions/ast';
+import { MAX_EXPRESSION_LENGTH } from '@actions/expressions/errors';
 import type { Pos } from '@actions/expressions/lexer';
 import { ErrorCodes, TaskError } from '../errors.js';
 import { fromData } from './expression-data.js';
 import { didYouMean, listNames } from './suggest.js';
 
-export const CONTEXT_NAMES = ['inputs', 'env', 'tasks', 'item', 'index', 'run', 'workflow'] as const;
+export const CONTEXT_NAMES = ['inputs', 'env', 'tasks', 'item', 'index', 'run', 'workflow', 'secrets'] as const;
 
 /** A name read through a context (`tasks.build`, `inputs.repo`), with where it is in the expression. */
 export interface NamedRef {
@@ -22,6 +23,7 @@ export interface NamedRef {
 export interface ExpressionRefs {
   tasks: NamedRef[];
   inputs: NamedRef[];
+  secrets: NamedRef[];
   /** Offsets of `item` and `index`. */
   item: NamedRef[];
   /** Offsets of `tasks` not followed by a task id (`toJSON(tasks)`, `tasks[x]`). */
@@ -104,6 +106,9 @@ function lexerOffset(message: string): number {
 
 function explain(message: string, rest: string): string {
   const plain = message.replace(/\. Located at position .*$/s, '');
+  if (plain === 'ErrorExceededMaxLength') {
+    return `expression is too long (the limit is ${MAX_EXPRESSION_LENGTH.toLocaleString('en')} characters); compute long values in a task and read its output`;
+  }
   const unknown = /^Unrecognized named-value: '(.*)'$/.exec(plain);
   if (unknown) {
     const name = unknown[1]!;
@@ -128,7 +133,7 @@ function offsetOf(pos: Pos, starts: readonly number[]): number {
 
 /** Walks the tree (without recursion) for the names it reads. */
 function collectRefs(tree: Expr, starts: readonly number[]): ExpressionRefs {
-  const refs: ExpressionRefs = { tasks: [], inputs: [], item: [], wholeTasks: [] };
+  const refs: ExpressionRefs = { tasks: [], inputs: [], secrets: [], item: [], wholeTasks: [] };
   const stack: Expr[] = [tree];
   while (stack.length > 0) {
     const node = stack.pop()!;
@@ -136,6 +141,7 @@ function collectRefs(tree: Expr, starts: readonly number[]): ExpressionRefs {
       const named = namedAccess(node, starts);
       if (named?.context === 'tasks') refs.tasks.push(named.ref);
       if (named?.context === 'inputs') refs.inputs.push(named.ref);
+      if (named?.context === 'secrets') refs.secrets.push(named.ref);
       if (named?.context !== 'tasks') stack.push(node.expr);
       stack.push(node.index);
     } else if (node instanceof ContextAccess) {

@@ -4,7 +4,9 @@
  */
 import type { CompiledWorkflow } from '../types.js';
 import { compileWorkflow } from './compile.js';
+import { checkNames } from './names.js';
 import type { LoadOptions } from './options.js';
+import { checkProtectedEnv } from './protected-env.js';
 import { parseWorkflowText } from './parse.js';
 import { validateDefinition } from './validate.js';
 
@@ -15,6 +17,8 @@ import { validateDefinition } from './validate.js';
 export function loadWorkflow(text: string, options: LoadOptions): CompiledWorkflow {
   const { value, source, issues } = parseWorkflowText(text, options.file ?? '<workflow>');
   const definition = validateDefinition(value, issues);
+  checkNames(definition, issues);
+  checkProtectedEnv(definition, issues);
   const workflow = compileWorkflow(definition, source, issues, options);
   issues.throwIfAny();
   return workflow;
@@ -37,4 +41,5 @@ export { isTruthy } from './truthy.js';
 export { MAX_DURATION_MS, parseDuration } from './durations.js';
 export { workflowSchema } from './validate.js';
 export { builtInPools } from './compile.js';
-export { MAX_ALIAS_COUNT, MAX_FILE_BYTES, MAX_NESTING_DEPTH } from './parse.js';
+export { MAX_ALIAS_COUNT, MAX_FILE_BYTES, MAX_NAME_CHARS, MAX_NESTING_DEPTH, MAX_SCALAR_CHARS } from './limits.js';
+export { readWorkflowFile } from './read-file.js';

@@ -6,6 +6,7 @@ import { WorkflowValidationError } from '../errors.js';
 import type { WorkflowIssue } from '../errors.js';
 import { formatPath } from './path.js';
 import type { Path } from './path.js';
+import { printable } from './printable.js';
 import type { Position, SourceDocument } from './source.js';
 
 export interface IssuePlacement {
@@ -45,6 +46,7 @@ export class IssueList {
   }
 
   private push(path: Path, message: string, position: Position): void {
-    this.issues.push({ file: this.source.file, line: position.line, column: position.column, path: formatPath(path), message });
+    const where = { file: this.source.file, line: position.line, column: position.column };
+    this.issues.push({ ...where, path: printable(formatPath(path)), message: printable(message) });
   }
 }

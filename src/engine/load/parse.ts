@@ -1,20 +1,22 @@
 /**
- * Workflow text to a plain value, guarded against hostile input: size, nesting depth
- * and alias expansion are capped, and every YAML error or warning becomes an issue.
+ * Workflow text to a plain value, guarded against hostile input: size, value size,
+ * nesting depth and alias expansion are capped, circular aliases refused, and every
+ * YAML error or warning becomes an issue.
  */
 import { Composer, isMap, isScalar, isSeq, LineCounter, Parser } from 'yaml';
 import type { CST, Document, Node } from 'yaml';
 import { WorkflowValidationError } from '../errors.js';
+import { findCircularAlias, firstAlias } from './aliases.js';
 import { findExcessiveNesting } from './depth.js';
-import { scanNestingDepth } from './nesting-scan.js';
+import { keepScalarText } from './env-text.js';
 import { IssueList } from './issues.js';
+import { fileTooLarge, MAX_ALIAS_COUNT, MAX_FILE_BYTES, MAX_NESTING_DEPTH, MAX_SCALAR_CHARS } from './limits.js';
+import { scanNestingDepth } from './nesting-scan.js';
 import type { Path } from './path.js';
+import { findOversizedScalar } from './scalar-size.js';
 import { SourceDocument } from './source.js';
 
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
-export const MAX_NESTING_DEPTH = 100;
-/** Aliases expanded when building the value; caps "billion laughs" documents. */
-export const MAX_ALIAS_COUNT = 100;
+export { MAX_ALIAS_COUNT, MAX_FILE_BYTES, MAX_NESTING_DEPTH, MAX_SCALAR_CHARS } from './limits.js';
 
 export interface ParsedWorkflow {
   /** The top-level mapping, as plain data. */
@@ -30,7 +32,7 @@ export interface ParsedWorkflow {
 export function parseWorkflowText(text: string, file: string): ParsedWorkflow {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_FILE_BYTES) {
-    failAt(file, text, 0, `workflow file is ${(bytes / 1024 / 1024).toFixed(1)} MB; the limit is 10 MB. Split it into smaller workflows`);
+    failAt(file, text, 0, fileTooLarge(bytes));
   }
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const lines = new LineCounter();
@@ -46,7 +48,14 @@ export function parseWorkflowText(text: string, file: string): ParsedWorkflow {
     issues.throwIfAny();
   }
   reportDuplicateKeys(doc, issues);
-  return { value: toPlain(doc, issues), source, issues };
+  const circular = findCircularAlias(doc);
+  if (circular) {
+    issues.addAtOffset([], circular.range?.[0] ?? 0, `alias \`*${circular.source}\` points at a value that contains it, so the value would never end; write the value out instead`);
+    issues.throwIfAny();
+  }
+  const value = toPlain(doc, issues);
+  keepScalarText(value, source);
+  return { value, source, issues };
 }
 
 const EMPTY = 'the workflow file is empty; it needs at least `name:` and `tasks:`';
@@ -71,6 +80,11 @@ function parseShallowCst(body: string, lines: LineCounter, file: string): CST.To
   }
   const deep = findExcessiveNesting(cst, MAX_NESTING_DEPTH);
   if (deep) tooDeep(deep.offset);
+  const large = findOversizedScalar(cst, MAX_SCALAR_CHARS);
+  if (large) {
+    const [length, limit] = [large.length, MAX_SCALAR_CHARS].map((n) => n.toLocaleString('en'));
+    failAt(file, body, large.offset, `a single value here is ${length} characters long; the limit is ${limit}. Keep large data in a file the task reads`);
+  }
   return cst;
 }
 
@@ -143,10 +157,11 @@ function toPlain(doc: Document.Parsed, issues: IssueList): Record<string, unknow
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown>;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const message = /alias count/i.test(reason)
+    const bomb = /alias count/i.test(reason);
+    const message = bomb
       ? `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} alias uses); write the values out or use fewer aliases`
       : `could not read the YAML: ${reason}`;
-    issues.add([], message);
+    issues.addAtOffset([], (bomb ? firstAlias(doc)?.range?.[0] : undefined) ?? 0, message);
     issues.throwIfAny();
     throw error;
   }

@@ -68,6 +68,7 @@ export class ReferenceChecker {
     private readonly issues: IssueList,
     private readonly tasks: TaskIndex,
     private readonly inputNames: readonly string[],
+    private readonly secretNames: readonly string[] = [],
   ) {}
 
   check(site: ExpressionSite, scope: ReferenceScope): void {
@@ -77,6 +78,11 @@ export class ReferenceChecker {
       if (this.inputNames.some((name) => name.toLowerCase() === ref.name.toLowerCase())) continue;
       const declared = this.inputNames.length > 0 ? `declared inputs: ${this.inputNames.join(', ')}` : 'the workflow declares no `inputs`';
       this.issues.add(site.path, `unknown input \`${ref.name}\` read in ${scope.where}${didYouMean(ref.name, this.inputNames)} (${declared})`, at(ref.offset));
+    }
+    for (const ref of refs.secrets) {
+      if (this.secretNames.some((name) => name.toLowerCase() === ref.name.toLowerCase())) continue;
+      const declared = this.secretNames.length > 0 ? `declared secrets: ${this.secretNames.join(', ')}` : 'the workflow declares no `secrets`';
+      this.issues.add(site.path, `unknown secret \`${ref.name}\` read in ${scope.where}${didYouMean(ref.name, this.secretNames)} (${declared})`, at(ref.offset));
     }
     for (const ref of refs.item) {
       if (scope.allowItem) continue;

@@ -61,6 +61,12 @@ export class SourceDocument {
     return this.positionOf(start + rawOffset(node, this.text.slice(start, end), offset));
   }
 
+  /** The node at `path`, if every segment of it exists. */
+  nodeAt(path: Path): Node | undefined {
+    const found = this.find(path);
+    return found.complete ? found.node : undefined;
+  }
+
   private find(path: Path): Found {
     let node: unknown = this.doc.contents;
     let pair: Pair | undefined;

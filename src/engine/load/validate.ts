@@ -10,6 +10,7 @@ import type { WorkflowDefinition } from './definition.js';
 import type { IssueList } from './issues.js';
 import { describePath } from './path.js';
 import type { Path, PathSegment } from './path.js';
+import { shortText } from './printable.js';
 import { didYouMean, listNames } from './suggest.js';
 
 const SCHEMA_URL = new URL('../../../schemas/workflow.schema.json', import.meta.url);
@@ -58,7 +59,7 @@ function explain(error: ErrorObject, root: unknown): Finding[] {
       const key = String(params.additionalProperty);
       const allowed = Object.keys((error.parentSchema?.properties as object | undefined) ?? {});
       const hint = didYouMean(key, allowed) || `; allowed keys: ${listNames(allowed)}`;
-      return [{ path: [...path, key], key: true, message: `unknown key \`${key}\` in ${where}${hint}`, prune: [...path, key] }];
+      return [{ path: [...path, key], key: true, message: `unknown key \`${shortText(key)}\` in ${where}${hint}`, prune: [...path, key] }];
     }
     case 'required':
       // Alternatives (`uses` or `run`) are reported once, by their `anyOf`.
@@ -79,8 +80,16 @@ function explain(error: ErrorObject, root: unknown): Finding[] {
       return [{ path: [...path, item], message: `${where} lists ${describeValue((error.data as unknown[])[item])} more than once` }];
     }
     default:
-      return [{ path, message: `${where} ${requirement(error)}, got ${describeValue(error.data)}`, prune: path }];
+      return [{ path, message: `${where} ${requirement(error)}, got ${describeValue(error.data)}${typedByYaml(error)}`, prune: path }];
   }
+}
+
+/** Text that YAML read as a number or boolean (`1.10`, `0777`, `true`) needs quotes to stay as written. */
+function typedByYaml(error: ErrorObject): string {
+  const expected = ([] as unknown[]).concat((error.params as { type?: unknown }).type);
+  const typed = typeof error.data === 'number' || typeof error.data === 'boolean';
+  if (error.keyword !== 'type' || !typed || expected.length !== 1 || expected[0] !== 'string') return '';
+  return ' (YAML read the unquoted value as a number or boolean; put it in quotes to keep it as written)';
 }
 
 /** "must be …" for the remaining keywords. */
@@ -119,8 +128,9 @@ function patternMeaning(pattern: string): string {
   return PATTERN_MEANINGS[pattern] ?? `text matching \`${pattern}\``;
 }
 
-function badName(container: Path, name: string): string {
+function badName(container: Path, written: string): string {
   const [head] = container;
+  const name = shortText(written);
   if (container.length === 1 && head === 'tasks') {
     return `invalid task id \`${name}\`: use letters, digits, \`_\` and \`-\`, starting with a letter or \`_\``;
   }
@@ -148,7 +158,10 @@ export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `\`${value.length > 40 ? `${value.slice(0, 40)}…` : value}\``;
+  if (typeof value === 'string') return `\`${shortText(value)}\``;
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    return Number.isNaN(value) ? '`.nan` (not a number)' : 'an infinite number (`.inf`, or one too large to hold, such as `1e309`)';
+  }
   return `\`${String(value)}\``;
 }
 

@@ -23,7 +23,7 @@ export interface AddedLine {
 
 /** One entry per changed file (renames as a deletion and an addition). */
 export async function changedFiles(cwd: string, from: string, to: string, signal: AbortSignal): Promise<FileChange[]> {
-  const out = await git(['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', from, to, '--'], { cwd, signal });
+  const out = await git(['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--end-of-options', from, to, '--'], { cwd, signal });
   const changes: FileChange[] = [];
   for (const record of out.split('\0').filter(Boolean)) {
     const [ins = '', del = '', ...rest] = record.split('\t');
@@ -35,7 +35,7 @@ export async function changedFiles(cwd: string, from: string, to: string, signal
 
 /** The unified diff, without colour or external diff drivers. */
 export function diffText(cwd: string, from: string, to: string, signal: AbortSignal): Promise<string> {
-  return git(['diff', '--no-color', '--no-ext-diff', '--no-renames', from, to, '--'], { cwd, signal });
+  return git(['diff', '--no-color', '--no-ext-diff', '--no-renames', '--end-of-options', from, to, '--'], { cwd, signal });
 }
 
 export function totals(changes: readonly FileChange[]): DiffTotals {

@@ -4,7 +4,7 @@
  * the same request again would only be refused again.
  */
 import { ErrorCodes, TaskError } from '../../engine/errors.js';
-import { isRateLimited, retryDelayMs, type HeaderBag } from './rate-limit.js';
+import { isRateLimited, retryDelayMs, waitTooLong, type HeaderBag } from './rate-limit.js';
 import { redact } from './secrets.js';
 
 export const GithubErrorCodes = {
@@ -40,6 +40,8 @@ export function githubFailure(error: unknown, action: string, signal: AbortSigna
   const headers = e.response?.headers ?? {};
   const said = `could not ${action}: GitHub answered ${status}: ${message}`;
   if (isRateLimited(status, headers, message)) {
+    const tooLong = waitTooLong('GitHub', headers);
+    if (tooLong) return new TaskError(GithubErrorCodes.RATE_LIMITED, `${said}. The rate limit was reached: ${tooLong}.`, { retryable: false, details: { status } });
     const retryAfterMs = retryDelayMs(headers);
     const wait = retryAfterMs === undefined ? '' : ` GitHub asks to wait ${Math.ceil(retryAfterMs / 1000)} s.`;
     return new TaskError(GithubErrorCodes.RATE_LIMITED, `${said}. The rate limit was reached.${wait}`, {

@@ -1,6 +1,6 @@
 /** Reading an issue: `GET /repos/{owner}/{repo}/issues/{number}`. */
 import type { GithubApi } from './client.js';
-import type { RepoName } from './repository.js';
+import { assertRepoName, type RepoName } from './repository.js';
 
 export interface Issue {
   number?: number;
@@ -11,6 +11,7 @@ export interface Issue {
 }
 
 export async function fetchIssue(api: GithubApi, repo: RepoName, number: number): Promise<Issue> {
+  assertRepoName(repo);
   const where = `${repo.owner}/${repo.repo}#${number}`;
   const { data } = await api.call(`read issue ${where}`, (octokit) =>
     octokit.rest.issues.get({ owner: repo.owner, repo: repo.repo, issue_number: number }),

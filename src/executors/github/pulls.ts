@@ -5,7 +5,7 @@
  */
 import type { Octokit } from '@octokit/rest';
 import type { GithubApi } from './client.js';
-import type { RepoName } from './repository.js';
+import { assertRepoName, type RepoName } from './repository.js';
 
 export interface PullRequestSpec {
   branch: string;
@@ -23,6 +23,7 @@ export interface PullRequestResult {
 }
 
 export async function upsertPullRequest(api: GithubApi, repo: RepoName, spec: PullRequestSpec): Promise<PullRequestResult> {
+  assertRepoName(repo);
   const name = `${repo.owner}/${repo.repo}`;
   const result = await api.call(`open a pull request for ${spec.branch} on ${name}`, async (octokit) => {
     const existing = await findOpen(octokit, repo, spec.branch);

@@ -7,7 +7,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { ErrorCodes, TaskError } from '../../engine/errors.js';
 import type { JsonSchema } from '../../engine/executor.js';
-import { retryDelayMs } from '../github/rate-limit.js';
+import { retryDelayMs, waitTooLong } from '../github/rate-limit.js';
 import { redact } from '../github/secrets.js';
 import type { LlmConfig } from './config.js';
 
@@ -31,6 +31,8 @@ export interface ChatRequest {
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validators = new WeakMap<JsonSchema, ValidateFunction>();
 const BODY_EXCERPT_CHARS = 300;
+/** The most of a response body read: a chat answer is kilobytes, and an endpoint streaming garbage must not fill memory. */
+export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /** Posts the chat, and gives the model's answer parsed and checked against `schema`. */
 export async function chatJson<T>(request: ChatRequest): Promise<T> {
@@ -59,7 +61,7 @@ async function complete(request: ChatRequest): Promise<string> {
   });
   try {
     const response = await fetch(config.endpoint, { method: 'POST', headers, body, signal: AbortSignal.any([signal, timeout]) });
-    const text = await response.text();
+    const text = await readBody(response, config);
     if (!response.ok) throw httpFailure(response, text, config);
     return contentOf(text);
   } catch (error) {
@@ -80,6 +82,8 @@ function httpFailure(response: Response, text: string, config: LlmConfig): TaskE
   const excerpt = redact(text.slice(0, BODY_EXCERPT_CHARS), [config.apiKey]).trim();
   const said = `the model endpoint ${config.endpoint} answered ${status}${excerpt ? `: ${excerpt}` : ''}`;
   const retryAfterMs = retryDelayMs(response.headers);
+  const tooLong = status === 429 || status >= 500 ? waitTooLong(`the model endpoint ${config.endpoint}`, response.headers) : undefined;
+  if (tooLong) return new TaskError(LlmErrorCodes.RATE_LIMITED, `${said}. ${tooLong}.`, { retryable: false, details: { status } });
   if (status === 429) {
     return new TaskError(LlmErrorCodes.RATE_LIMITED, `${said}. Rate limited; the task will be retried.`, { retryable: true, retryAfterMs, details: { status } });
   }
@@ -92,6 +96,28 @@ function httpFailure(response: Response, text: string, config: LlmConfig): TaskE
   }
   const hint = status === 401 || status === 403 ? ' Check the API key (WEFT_LLM_API_KEY, or the variable llm.apiKeyEnv names).' : ' Check llm.baseUrl and llm.model.';
   return new TaskError(LlmErrorCodes.REJECTED, `${said}.${hint}`, { retryable: false, details: { status } });
+}
+
+/** The body as text, refusing more than MAX_RESPONSE_BYTES (and cancelling the rest of it). */
+async function readBody(response: Response, config: LlmConfig): Promise<string> {
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_RESPONSE_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw new TaskError(LlmErrorCodes.UNAVAILABLE, `the model endpoint ${config.endpoint} sent more than ${MAX_RESPONSE_BYTES} bytes without finishing its answer; a chat answer is far smaller, so the rest was not read`, {
+        retryable: true,
+        details: { status: response.status },
+      });
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** `choices[0].message.content` of a chat-completions response. */

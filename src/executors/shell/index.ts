@@ -3,13 +3,15 @@
  * process group of its own. Its outputs are the exit code, the tail of stdout, and
  * whatever the script appended to `$WEFT_OUTPUT`.
  */
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ErrorCodes, TaskError } from '../../engine/errors.js';
 import { defineExecutor, type TaskContext } from '../../engine/executor.js';
 import { loadSchema } from '../load-schema.js';
 import { shellCommand } from './command.js';
+import { scriptEnvironment } from './environment.js';
+import { logLine } from './log-text.js';
 import { LineSplitter } from './line-splitter.js';
 import { createOutputFile, type OutputFile } from './output-file.js';
 import { killGraceMs, spawnGroup, type GroupExit, type ProcessGroup } from './process-group.js';
@@ -35,6 +37,11 @@ export interface ShellOutput {
 export const STDOUT_TAIL_BYTES = 64 * 1024;
 /** How much of stderr a failure carries in `details.stderrTail`. */
 export const STDERR_TAIL_BYTES = 4 * 1024;
+/**
+ * How much of each stream is logged line by line. A script printing gigabytes is
+ * read to the end (its tail is kept) but not split into lines past this.
+ */
+export const MAX_LOGGED_BYTES = 8 * 1024 * 1024;
 
 const RESERVED_OUTPUTS = ['exitCode', 'stdout'];
 
@@ -68,15 +75,12 @@ async function runShell(input: ShellInput, ctx: TaskContext): Promise<ShellOutpu
 async function runScript(input: ShellInput, ctx: TaskContext, cwd: string, outputPath: string): Promise<Captured> {
   const shell = input.shell ?? 'bash';
   const { command, args } = shellCommand(shell, input.run);
-  const env = {
-    ...process.env,
-    ...ctx.env,
-    ...input.env,
+  const env = scriptEnvironment(process.env, ctx.env, input.env, {
     WEFT_OUTPUT: outputPath,
     WEFT_RUN_ID: ctx.runId,
     WEFT_TASK_ID: ctx.taskId,
     WEFT_ATTEMPT: String(ctx.attempt),
-  };
+  });
   throwIfAborted(ctx.signal);
   let group: ProcessGroup;
   try {
@@ -87,8 +91,8 @@ async function runScript(input: ShellInput, ctx: TaskContext, cwd: string, outpu
   const stop = (): void => void group.terminate();
   ctx.signal.addEventListener('abort', stop, { once: true });
   if (ctx.signal.aborted) stop();
-  const stdout = capture(group.stdout, STDOUT_TAIL_BYTES, (line) => ctx.logStream('stdout', line));
-  const stderr = capture(group.stderr, STDERR_TAIL_BYTES, (line) => ctx.logStream('stderr', line));
+  const stdout = capture(group.stdout, STDOUT_TAIL_BYTES, (line) => ctx.logStream('stdout', line), (note) => ctx.log(`stdout: ${note}`));
+  const stderr = capture(group.stderr, STDERR_TAIL_BYTES, (line) => ctx.logStream('stderr', line), (note) => ctx.log(`stderr: ${note}`));
   try {
     const exit = await group.done;
     throwIfAborted(ctx.signal);
@@ -98,23 +102,34 @@ async function runScript(input: ShellInput, ctx: TaskContext, cwd: string, outpu
   }
 }
 
-/** Logs every line of `stream` and keeps its tail; the returned function flushes and gives the tail. */
-function capture(stream: Readable, tailBytes: number, onLine: (line: string) => void): () => string {
-  const lines = new LineSplitter(onLine);
+/**
+ * Logs the lines of `stream`'s first MAX_LOGGED_BYTES and keeps its tail; the
+ * returned function flushes and gives the tail.
+ */
+function capture(stream: Readable, tailBytes: number, onLine: (line: string) => void, note: (text: string) => void): () => string {
+  const lines = new LineSplitter((line) => onLine(logLine(line)));
   const tail = new TailBuffer(tailBytes);
+  let logged = 0;
+  let unlogged = 0;
   stream.on('data', (chunk: Buffer) => {
-    lines.push(chunk);
     tail.push(chunk);
+    if (logged < MAX_LOGGED_BYTES) {
+      lines.push(chunk);
+      logged += chunk.length;
+    } else {
+      unlogged += chunk.length;
+    }
   });
   return () => {
     lines.end();
+    if (unlogged > 0) note(`the log stops after ${MAX_LOGGED_BYTES} bytes; ${unlogged} more were read but not logged (the last ${tailBytes} bytes are kept)`);
     return tail.text();
   };
 }
 
 async function outputsOf(captured: Captured, outputFile: OutputFile, ctx: TaskContext): Promise<ShellOutput> {
   const { exit, stdout, stderr } = captured;
-  const last = lastLine(stderr);
+  const last = logLine(lastLine(stderr));
   const details = { stderrTail: stderr };
   if (exit.signal !== null) {
     const message = `killed by ${exit.signal}, which weft did not send (out of memory, or killed from outside?)`;
@@ -132,18 +147,27 @@ async function outputsOf(captured: Captured, outputFile: OutputFile, ctx: TaskCo
   return { ...values, exitCode, stdout: stdout.trim() };
 }
 
+/**
+ * The directory to run in, as a real path inside the task's workdir. Symlinks are
+ * resolved first, so a link (or `..`) that leads out of the workdir is refused.
+ */
 async function resolveCwd(cwd: string | undefined, workdir: string): Promise<string> {
   const path = resolve(workdir, cwd ?? '.');
   const named = cwd === undefined ? `the task's workdir ${path}` : `cwd "${cwd}" (${path})`;
   const info = await stat(path).catch(() => undefined);
-  if (info?.isDirectory()) return path;
-  const problem = info ? 'is not a directory' : 'does not exist';
-  throw new TaskError(
-    ErrorCodes.INVALID_INPUT,
-    `${named} ${problem}. Create the directory before this task runs, or fix the path ` +
-      `(a relative cwd starts at ${workdir}).`,
-    { retryable: false },
-  );
+  if (!info?.isDirectory()) {
+    const problem = info ? 'is not a directory' : 'does not exist';
+    throw invalidCwd(`${named} ${problem}. Create the directory before this task runs, or fix the path (a relative cwd starts at ${workdir}).`);
+  }
+  const [real, root] = await Promise.all([realpath(path), realpath(workdir)]);
+  if (cwd !== undefined && real !== root && !real.startsWith(root.endsWith(sep) ? root : root + sep)) {
+    throw invalidCwd(`${named} resolves to ${real}, outside the task's workdir ${root}. A task runs inside its workdir; use a directory under it.`);
+  }
+  return cwd === undefined ? path : real;
+}
+
+function invalidCwd(message: string): TaskError {
+  return new TaskError(ErrorCodes.INVALID_INPUT, message, { retryable: false });
 }
 
 function spawnFailed(command: string, error: unknown): TaskError {

@@ -2,7 +2,7 @@
  * `$WEFT_OUTPUT`: a fresh temp file a script appends outputs to, in GitHub Actions'
  * `$GITHUB_OUTPUT` format: `key=value` lines, or `key<<DELIM`, lines of value, `DELIM`.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCodes, TaskError } from '../../engine/errors.js';
@@ -14,6 +14,9 @@ export interface OutputFile {
   remove(): Promise<void>;
 }
 
+/** The most a script may write to `$WEFT_OUTPUT`: outputs are recorded with the run. */
+export const MAX_OUTPUT_FILE_BYTES = 4 * 1024 * 1024;
+
 /** Creates an empty file in a directory of its own, so no other process can guess it. */
 export async function createOutputFile(): Promise<OutputFile> {
   const dir = await mkdtemp(join(tmpdir(), 'weft-output-'));
@@ -21,7 +24,15 @@ export async function createOutputFile(): Promise<OutputFile> {
   await writeFile(path, '', { mode: 0o600 });
   return {
     path,
-    read: async () => parseOutputFile(await readFile(path, 'utf8')),
+    read: async () => {
+      const { size } = await stat(path);
+      if (size > MAX_OUTPUT_FILE_BYTES) {
+        throw new TaskError(ErrorCodes.INVALID_OUTPUT, `$WEFT_OUTPUT holds ${size} bytes; outputs may take at most ${MAX_OUTPUT_FILE_BYTES}. Write large results to a file and output its path`, {
+          retryable: false,
+        });
+      }
+      return parseOutputFile(await readFile(path, 'utf8'));
+    },
     remove: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -14,6 +14,7 @@ import type {
   FallbackDefinition,
   InputDefinition,
   RetryDefinition,
+  SecretDefinition,
   TaskDefinition,
   WorkflowDefinition,
 } from '../../../src/engine/load/definition.js';
@@ -46,6 +47,9 @@ const input: Required<InputDefinition> = {
 const defaults: Required<DefaultsDefinition> = { retry, timeout: '10m' };
 
 const fallback: Required<FallbackDefinition> = { uses: 'echo', with: { degraded: true } };
+
+const secret: Required<SecretDefinition> = { env: 'GITHUB_TOKEN', file: './deploy.pem' };
+const envSecret: SecretDefinition = { env: 'GITHUB_TOKEN' };
 
 const circuitBreaker: Required<CircuitBreakerDefinition> = { failureThreshold: 3, resetAfter: '1m' };
 
@@ -83,6 +87,7 @@ const workflow: Required<WorkflowDefinition> = {
   description: 'writes release notes',
   inputs: { repo: input },
   env: { LOG_LEVEL: 'info' },
+  secrets: { TOKEN: envSecret, KEY: { file: './deploy.pem' } },
   defaults,
   concurrency: 4,
   resources: { gpu: 1 },
@@ -106,6 +111,7 @@ describe('the workflow types and the JSON Schema', () => {
     expect(keys(defaults)).toEqual(schemaKeys(schema.properties!.defaults!));
     expect(keys(fallback)).toEqual(schemaKeys(definitions.fallback!));
     expect(keys(circuitBreaker)).toEqual(schemaKeys(definitions.circuitBreaker!));
+    expect(keys(secret)).toEqual(schemaKeys(definitions.secret!));
     expect(keys(alerts)).toEqual(schemaKeys(schema.properties!.alerts!));
     expect(keys(alertRule)).toEqual(schemaKeys(definitions.alertRule!));
     expect(keys(alertSink)).toEqual(schemaKeys(definitions.alertSink!));
