@@ -41,6 +41,7 @@ export {
   StoreErrorCodes,
   RunLockedError,
   RunNotResumableError,
+  SecretsUnavailableError,
   ApprovalError,
   inProcessDispatcher,
   TERMINAL_STATUSES,

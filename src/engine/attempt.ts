@@ -5,10 +5,73 @@
  * breakers or metrics) stay out of the run's logic.
  */
 import type { ValidateFunction } from 'ajv';
+import { format } from 'node:util';
 import { ErrorCodes, TaskError } from './errors.js';
-import type { Executor, TaskContext } from './executor.js';
+import type { Executor, LogStream, TaskContext } from './executor.js';
 import type { SchemaChecker } from './schema-checker.js';
-import type { CircuitBreakerOptions } from './types.js';
+import type { ApprovalDecision, CircuitBreakerOptions } from './types.js';
+
+/**
+ * An attempt's abort switch, shaped like an AbortController. Node's AbortSignal is an
+ * EventTarget that costs microseconds to make and to listen on, so it is made only
+ * when someone reads `signal` (an executor that wants to stop early); the engine's own
+ * layers watch the switch through `aborted`, `reason` and one plain listener.
+ */
+export class AttemptAbort implements AbortController {
+  aborted = false;
+  reason: unknown = undefined;
+  /** The abort layer's listener, called once on abort. */
+  listener: (() => void) | undefined = undefined;
+  private controller: AbortController | undefined = undefined;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason?: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
+    this.controller?.abort(this.reason);
+    this.listener?.();
+  }
+}
+
+/**
+ * The context an engine attempt hands its executor. A class rather than an object
+ * literal so that `signal` can be a getter, on the prototype, that leaves the
+ * AbortSignal unmade unless the executor reads it.
+ */
+export class AttemptContext implements TaskContext {
+  readonly log: (...args: unknown[]) => void;
+
+  constructor(
+    private readonly abortSwitch: AttemptAbort,
+    readonly runId: string,
+    readonly taskId: string,
+    readonly attempt: number,
+    readonly workdir: string,
+    readonly env: Record<string, string>,
+    readonly workflow: string,
+    readonly startedAt: string,
+    readonly approval: ApprovalDecision | undefined,
+    readonly logStream: (stream: LogStream, line: string) => void,
+  ) {
+    this.log = (...args) => logStream('log', format(...args));
+  }
+
+  get signal(): AbortSignal {
+    return this.abortSwitch.signal;
+  }
+
+  get idempotencyKey(): string {
+    return `${this.runId}/${this.taskId}`;
+  }
+}
 
 export interface AttemptCall {
   executor: Executor;
@@ -37,44 +100,71 @@ export interface Dispatcher {
   close?(): Promise<void>;
 }
 
-/** Runs the executor in this process. */
+/** Runs the executor in this process. Not async, to spare each attempt one more async frame; a throw still becomes a rejection. */
 export const inProcessDispatcher: Dispatcher = {
-  async dispatch(call) {
-    return call.executor.execute(call.input, call.ctx);
+  dispatch(call) {
+    try {
+      return Promise.resolve(call.executor.execute(call.input, call.ctx));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   },
 };
 
-/** Runs the layers outermost first, the dispatched executor innermost. */
-export async function runAttempt(call: AttemptCall, layers: readonly AttemptLayer[], dispatcher: Dispatcher = inProcessDispatcher): Promise<AttemptOutcome> {
+/**
+ * Runs the layers outermost first, the dispatched executor innermost. Never rejects.
+ * Written with `then` and module-level callbacks rather than as an async function:
+ * it runs once per attempt, and an async frame suspended across an await costs
+ * several hundred bytes of garbage.
+ */
+export function runAttempt(call: AttemptCall, layers: readonly AttemptLayer[], dispatcher: Dispatcher = inProcessDispatcher): Promise<AttemptOutcome> {
   const next = (i: number): Promise<unknown> => {
     const layer = layers[i];
     if (!layer) return dispatcher.dispatch(call);
     return layer(call, () => next(i + 1));
   };
+  let outputs: Promise<unknown>;
   try {
-    return { ok: true, outputs: await next(0) };
+    // Promise.resolve hands a native promise back as is, and adopts anything else as `await` would.
+    outputs = Promise.resolve(next(0));
   } catch (error) {
-    return { ok: false, error: TaskError.from(error) };
+    return Promise.resolve(failed(error));
   }
+  return outputs.then(succeeded, failed);
 }
 
-/** Checks input before and output after against the executor's schemas. */
+function succeeded(outputs: unknown): AttemptOutcome {
+  return { ok: true, outputs };
+}
+
+function failed(error: unknown): AttemptOutcome {
+  return { ok: false, error: TaskError.from(error) };
+}
+
+/**
+ * Checks input before and output after against the executor's schemas. Not an async
+ * function: it adds one `then` to the attempt's promise chain rather than a promise
+ * and an await of its own.
+ */
 export function schemaLayer(checker: SchemaChecker): AttemptLayer {
-  return async (call, next) => {
+  return (call, next) => {
     const { input, output } = checker.validatorsFor(call.executor);
     if (input && !input(call.input)) {
-      throw new TaskError(ErrorCodes.INVALID_INPUT, describe(`input of executor "${call.executor.name}"`, input), {
+      const error = new TaskError(ErrorCodes.INVALID_INPUT, describe(`input of executor "${call.executor.name}"`, input), {
         retryable: false,
         details: input.errors,
       });
+      return Promise.reject(error);
     }
-    const result = await next();
-    if (output && !output(result)) {
-      throw new TaskError(ErrorCodes.INVALID_OUTPUT, describe(`output of executor "${call.executor.name}"`, output), {
-        details: output.errors,
-      });
-    }
-    return result;
+    if (!output) return next();
+    return next().then((result) => {
+      if (!output(result)) {
+        throw new TaskError(ErrorCodes.INVALID_OUTPUT, describe(`output of executor "${call.executor.name}"`, output), {
+          details: output.errors,
+        });
+      }
+      return result;
+    });
   };
 }
 
@@ -90,8 +180,9 @@ function describe(what: string, validate: ValidateFunction): string {
  */
 export const abortLayer: AttemptLayer = (call, next) => {
   const { controller, timeoutMs } = call;
-  const signal = controller.signal;
-  if (signal.aborted) return Promise.reject(signal.reason);
+  // An AttemptAbort is watched directly; a plain AbortController (from a caller of runAttempt) through its signal.
+  const state: { readonly aborted: boolean; readonly reason: unknown } = controller instanceof AttemptAbort ? controller : controller.signal;
+  if (state.aborted) return Promise.reject(state.reason);
   return new Promise((resolve, reject) => {
     let graceTimer: NodeJS.Timeout | undefined;
     const timer =
@@ -103,16 +194,32 @@ export const abortLayer: AttemptLayer = (call, next) => {
     const settle = (fn: () => void) => {
       clearTimeout(timer);
       clearTimeout(graceTimer);
-      signal.removeEventListener('abort', onAbort);
+      unwatch(controller, onAbort);
       fn();
     };
     const onAbort = () => {
-      graceTimer = setTimeout(() => settle(() => reject(signal.reason)), call.abandonGraceMs);
+      graceTimer = setTimeout(() => settle(() => reject(state.reason)), call.abandonGraceMs);
     };
-    signal.addEventListener('abort', onAbort, { once: true });
-    next().then(
-      (value) => settle(() => (signal.aborted ? reject(signal.reason) : resolve(value))),
-      (error) => settle(() => reject(signal.aborted ? signal.reason : error)),
+    watch(controller, onAbort);
+    let inner: Promise<unknown>;
+    try {
+      inner = next();
+    } catch (error) {
+      inner = Promise.reject(error);
+    }
+    inner.then(
+      (value) => settle(() => (state.aborted ? reject(state.reason) : resolve(value))),
+      (error) => settle(() => reject(state.aborted ? state.reason : error)),
     );
   });
 };
+
+function watch(controller: AbortController, onAbort: () => void): void {
+  if (controller instanceof AttemptAbort) controller.listener = onAbort;
+  else controller.signal.addEventListener('abort', onAbort, { once: true });
+}
+
+function unwatch(controller: AbortController, onAbort: () => void): void {
+  if (controller instanceof AttemptAbort) controller.listener = undefined;
+  else controller.signal.removeEventListener('abort', onAbort);
+}

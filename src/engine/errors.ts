@@ -2,6 +2,7 @@
  * Every error weft throws on purpose. Each class has a stable `code`; tests and
  * callers match on the code, never on the wording.
  */
+import { inspect } from 'node:util';
 import type { SourceLocation, TaskErrorInfo } from './types.js';
 
 /** Stable codes a task can fail with. Executors may use their own codes too. */
@@ -105,15 +106,24 @@ export class TaskError extends WeftError {
     this.signal = options.signal;
   }
 
-  /** Any thrown value as a TaskError: a plain Error becomes `EXECUTOR_ERROR`. */
+  /**
+   * Any thrown value as a TaskError: a plain Error becomes `EXECUTOR_ERROR`. Never
+   * throws, whatever was thrown (a getter that throws, a proxy, an object without
+   * a prototype).
+   */
   static from(value: unknown): TaskError {
-    if (value instanceof TaskError) return value;
-    if (value instanceof Error) {
-      const code = (value as { code?: unknown }).code;
-      const details = typeof code === 'string' ? { cause: code } : undefined;
-      return new TaskError(ErrorCodes.EXECUTOR_ERROR, value.message, { cause: value, details });
+    try {
+      if (value instanceof TaskError) return value;
+      if (value instanceof Error) {
+        const code = (value as { code?: unknown }).code;
+        const details = typeof code === 'string' ? { cause: code } : undefined;
+        return new TaskError(ErrorCodes.EXECUTOR_ERROR, String(value.message), { cause: value, details });
+      }
+    } catch {
+      // Reading it threw; it is described below without calling its getters.
     }
-    return new TaskError(ErrorCodes.EXECUTOR_ERROR, String(value));
+    if (typeof value === 'string' && value !== '') return new TaskError(ErrorCodes.EXECUTOR_ERROR, value);
+    return new TaskError(ErrorCodes.EXECUTOR_ERROR, `the executor threw ${describeThrown(value)} rather than an Error; throw an Error or a TaskError with a message`);
   }
 
   toJSON(): TaskErrorInfo {
@@ -124,6 +134,34 @@ export class TaskError extends WeftError {
     if (this.details !== undefined) info.details = this.details;
     return info;
   }
+}
+
+/** Words for a thrown value of any kind, for messages; never throws, never calls a getter. */
+export function describeThrown(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'string') return value === '' ? 'an empty string' : JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value);
+  try {
+    if (value instanceof Error) return `${String(value.name)}: ${String(value.message)}`;
+  } catch {
+    // A getter threw: inspected below without calling getters.
+  }
+  try {
+    const text = inspect(value, { depth: 1, breakLength: Infinity, getters: false, customInspect: false, showProxy: true, maxStringLength: 200, maxArrayLength: 10 });
+    return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+  } catch {
+    return `${kindOf(value)} that cannot be described`;
+  }
+}
+
+/** `a Treacherous` for an object whose class is known, without reading its properties. */
+function kindOf(value: unknown): string {
+  try {
+    const name = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+    if (typeof name === 'string' && name !== '') return `a ${name}`;
+  } catch {
+    // A proxy's trap threw.
+  }
+  return 'a value';
 }
 
 /** Stable codes for a run store that cannot be used as it is. */

@@ -4,6 +4,7 @@ export { inProcessDispatcher, type AttemptCall, type Dispatcher } from './attemp
 export { ApprovalError, type DecisionOptions } from './approvals.js';
 export { RunLockedError, LEASE_TTL_MS } from './run-lease.js';
 export { Run } from './run.js';
+export { SecretsUnavailableError } from './secrets.js';
 export { RunHistory } from './run-history.js';
 export { defineExecutor, type Executor, type TaskContext, type JsonSchema, type LogStream } from './executor.js';
 export {

@@ -4,7 +4,7 @@
  */
 import { TaskError } from './errors.js';
 import type { Backoff, Jitter, RetryOptions } from './types.js';
-import { parseDuration as toMs } from './load/index.js';
+import { MAX_DURATION_MS, parseDuration as toMs } from './load/index.js';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -57,7 +57,8 @@ export function shouldRetry(policy: RetryPolicy, error: TaskError, attempt: numb
 
 /** The wait before attempt `attempt + 1`, in ms. `random` is injectable for tests. */
 export function retryDelay(policy: RetryPolicy, error: TaskError, attempt: number, random = Math.random): number {
-  if (error.retryAfterMs !== undefined) return Math.max(0, error.retryAfterMs);
+  // setTimeout fires at once for a delay past 2^31 ms: an executor asking for more is held to the longest timer.
+  if (error.retryAfterMs !== undefined && !Number.isNaN(error.retryAfterMs)) return Math.min(Math.max(0, error.retryAfterMs), MAX_DURATION_MS);
   const base = backoffDelay(policy, attempt);
   const capped = Math.min(base, policy.maxDelayMs);
   switch (policy.jitter) {

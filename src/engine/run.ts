@@ -14,6 +14,7 @@ import type { RunEventListeners } from './events.js';
 import { completeAggregate, expand } from './fan-out.js';
 import { isTruthy } from './load/index.js';
 import { runSnapshot } from './run-snapshot.js';
+import { SecretMask } from './secret-mask.js';
 import type { Scheduler } from './scheduler.js';
 import type { RunDefinition, RunRecord, RunStore } from './store/index.js';
 import { TaskAttempts } from './task-attempts.js';
@@ -39,6 +40,8 @@ export interface RunSetup {
   definition?: RunDefinition;
   /** The stored record of an interrupted run to carry on with. */
   restored?: RunRecord;
+  /** Secret values by name, read when the run started; never stored. */
+  secrets?: Record<string, string>;
 }
 
 type StopCause = 'cancel' | 'failFast' | 'timeout';
@@ -57,6 +60,8 @@ export class Run extends EventEmitter<RunEventListeners> {
   readonly inputs: Record<string, unknown>;
   readonly workdir: string;
   readonly context: RunContext;
+  /** Hides the run's secret values in what leaves it; undefined when it has none. */
+  readonly mask?: SecretMask;
 
   private readonly nodes: TaskNode[];
   private readonly byId = new Map<string, TaskNode>();
@@ -84,6 +89,7 @@ export class Run extends EventEmitter<RunEventListeners> {
     this.inputs = setup.inputs;
     this.workdir = setup.workdir;
     this.context = context;
+    this.mask = setup.secrets ? SecretMask.of(Object.values(setup.secrets)) : undefined;
     this.startedAt = new Date(setup.restored?.startedAt ?? Date.now());
     this.result = new Promise((resolve) => (this.resolveResult = resolve));
     this.nodes = setup.plans.map((plan) => new TaskNode(plan.task.id, plan));
@@ -115,6 +121,7 @@ export class Run extends EventEmitter<RunEventListeners> {
       if (other) tasks[ref] = { status: other.result.status, outputs: other.result.outputs ?? {} };
     }
     const context: ExpressionContext = { inputs: this.inputs, env, tasks, run: { id: this.id }, workflow: { name: this.workflow.name } };
+    if (this.setup.secrets) context.secrets = this.setup.secrets;
     if (node?.parent) {
       context.item = node.item;
       context.index = node.itemIndex;
@@ -128,20 +135,23 @@ export class Run extends EventEmitter<RunEventListeners> {
   }
 
   /** The one place a task's state changes: recorded, then announced. */
-  transition(node: TaskNode, status: TaskStatus, patch: Partial<TaskResult> = {}): void {
+  transition(node: TaskNode, status: TaskStatus, patch?: Partial<TaskResult>): void {
     const before = node.result.status;
-    Object.assign(node.result, patch);
+    if (patch) Object.assign(node.result, patch);
     node.result.status = status;
     this.context.store.saveTask(this.id, node.id, node.result);
     if (!node.instances) {
       this.active += Number(ACTIVE.has(status)) - Number(ACTIVE.has(before));
       this.waiting += Number(status === 'waiting') - Number(before === 'waiting');
     }
+    // Event payloads are built only when someone listens: a 100,000-task run would otherwise make 300,000 of them for nobody.
     if (status === 'queued') {
-      this.emit('task:queued', { runId: this.id, taskId: node.id, attempt: node.result.attempts + 1 });
+      if (this.listenerCount('task:queued') > 0) this.emit('task:queued', { runId: this.id, taskId: node.id, attempt: node.result.attempts + 1 });
     } else if (status === 'running' && !node.instances) {
-      const heldBy = node.entry?.heldBy;
-      this.emit('task:start', { runId: this.id, taskId: node.id, attempt: node.result.attempts, maxAttempts: node.current.policy.maxAttempts, heldBy });
+      if (this.listenerCount('task:start') > 0) {
+        const heldBy = node.entry?.heldBy;
+        this.emit('task:start', { runId: this.id, taskId: node.id, attempt: node.result.attempts, maxAttempts: node.current.policy.maxAttempts, heldBy });
+      }
     } else if (status === 'waiting') {
       this.drain();
     }
@@ -153,12 +163,16 @@ export class Run extends EventEmitter<RunEventListeners> {
     const now = Date.now();
     const finishedAt = new Date(now).toISOString();
     const durationMs = node.startedAtMs === undefined ? undefined : now - node.startedAtMs;
-    this.transition(node, status, { ...patch, finishedAt, durationMs });
+    // Applied in place, not spread into a fresh patch: this runs once per task.
+    Object.assign(node.result, this.mask ? this.mask.value(patch) : patch);
+    node.result.finishedAt = finishedAt;
+    node.result.durationMs = durationMs;
+    this.transition(node, status);
     if (status === 'failed' && !node.task.continueOnError) this.anyFailed = true;
     if (status === 'succeeded' && durationMs !== undefined && !node.instances) {
       this.context.store.recordDuration(this.workflow.name, node.task.id, durationMs);
     }
-    this.announceFinish(node, finishedAt, durationMs);
+    if (this.listenerCount('task:finish') > 0) this.announceFinish(node, finishedAt, durationMs);
     this.settled.push(node);
     if (status === 'failed' && !node.task.continueOnError && this.workflow.failFast) {
       this.stop('failFast', new TaskError(ErrorCodes.CANCELLED, `cancelled because task "${node.id}" failed (failFast)`));
@@ -200,10 +214,22 @@ export class Run extends EventEmitter<RunEventListeners> {
     });
   }
 
+  /**
+   * The record a new run starts with. Its tasks are the live results rather than
+   * copies (there are no forEach instances yet): the store serializes them or keeps
+   * them, as `saveTask` does, and 100,000 copies would be garbage at the first save.
+   */
+  private initialRecord(): RunRecord {
+    const tasks: Record<string, TaskResult> = {};
+    for (const node of this.nodes) tasks[node.id] = node.result;
+    const { id: runId, inputs } = this;
+    return { runId, workflow: this.workflow.name, status: 'running', startedAt: this.startedAt.toISOString(), inputs, outputs: {}, tasks, definition: this.setup.definition };
+  }
+
   private begin(): void {
     const { store } = this.context;
     if (this.setup.restored) store.updateRun(this.id, { status: 'running' });
-    else store.createRun({ ...runSnapshot(this.id, this.workflow.name, 'running', this.startedAt, this.inputs, this.nodes), definition: this.setup.definition });
+    else store.createRun(this.initialRecord());
     this.emit('run:start', { runId: this.id, workflow: this.workflow.name, inputs: this.inputs, taskCount: this.nodes.length });
     const { signal } = this.setup;
     if (signal?.aborted) return this.cancel();
@@ -343,6 +369,10 @@ export class Run extends EventEmitter<RunEventListeners> {
       result.finishedAt = new Date().toISOString();
     }
     result.durationMs = Date.now() - this.startedAt.getTime();
+    if (this.mask) {
+      result.outputs = this.mask.value(result.outputs);
+      if (result.error) result.error = this.mask.info(result.error);
+    }
     this.context.store.updateRun(this.id, result);
     this.emit('run:finish', { runId: this.id, workflow: this.workflow.name, result });
     this.resolveResult(result);

@@ -11,6 +11,11 @@ import type { SchedulerEntry } from './scheduler.js';
 import type { TaskNode } from './task-node.js';
 import type { TaskErrorInfo, Template } from './types.js';
 
+/** Lines an attempt may log; a task printing gigabytes must not fill the store (or memory) with them. */
+export const MAX_LOG_LINES_PER_ATTEMPT = 100_000;
+/** Longer log lines are cut. */
+export const MAX_LOG_LINE_CHARS = 64 * 1024;
+
 /** The environment `env` templates are evaluated in: none yet. Shared, so no attempt allocates one. */
 const NO_ENV: Record<string, string> = Object.freeze({});
 
@@ -66,7 +71,7 @@ export class TaskAttempts {
     const run = this.run;
     if (node.done) return;
     if (outcome.ok) return run.complete(node, 'succeeded', { outputs: outcome.outputs, error: undefined });
-    const { error } = outcome;
+    const error = run.mask ? run.mask.error(outcome.error) : outcome.error;
     if (run.stopping) return run.complete(node, 'cancelled', { error: error.toJSON() });
     // Asking for a decision is not a try at the task: it does not use up an attempt.
     if (error.code === ErrorCodes.WAITING) return run.transition(node, 'waiting', { attempts: attempt - 1, error: error.toJSON() });
@@ -108,7 +113,13 @@ export class TaskAttempts {
     } catch (error) {
       return Promise.resolve({ ok: false as const, error: new TaskError(ErrorCodes.EXPRESSION_ERROR, (error as Error).message, { retryable: false, cause: error }) });
     }
-    const logStream = (stream: LogStream, line: string) => this.log(node, attempt, stream, line);
+    let linesLeft = MAX_LOG_LINES_PER_ATTEMPT;
+    const logStream = (stream: LogStream, line: string) => {
+      // An executor abandoned after its timeout, or one that logs after returning, is no longer heard.
+      if (node.controller !== controller || linesLeft <= 0) return;
+      if (--linesLeft === 0) return this.log(node, attempt, 'log', `[weft] this attempt logged ${MAX_LOG_LINES_PER_ATTEMPT} lines; the rest of its log is dropped`);
+      this.log(node, attempt, stream, typeof line === 'string' ? line : String(line));
+    };
     const { startedAt, approval } = node.result;
     const ctx = new AttemptContext(controller, run.id, node.id, attempt, run.workdir, env, run.workflow.name, startedAt!, approval, logStream);
     const call = {
@@ -135,7 +146,10 @@ export class TaskAttempts {
     return merged ?? env;
   }
 
-  private log(node: TaskNode, attempt: number, stream: LogStream, line: string): void {
+  private log(node: TaskNode, attempt: number, stream: LogStream, text: string): void {
+    // Masked before it is cut, so no part of a secret is left at the cut.
+    const masked = this.run.mask ? this.run.mask.text(text) : text;
+    const line = masked.length > MAX_LOG_LINE_CHARS ? `${masked.slice(0, MAX_LOG_LINE_CHARS)}… [line cut at ${MAX_LOG_LINE_CHARS} characters]` : masked;
     const entry = { taskId: node.id, attempt, stream, line, at: new Date().toISOString() };
     this.run.context.store.appendLog(this.run.id, entry);
     this.run.emit('task:log', { runId: this.run.id, ...entry });

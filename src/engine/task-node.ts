@@ -2,6 +2,7 @@
  * A task's state inside one run. A forEach task is an aggregate node whose
  * instances (`id[i]`) are nodes of their own; dependents wait for the aggregate.
  */
+import type { AttemptAbort } from './attempt.js';
 import type { Executor } from './executor.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { Demand, SchedulerEntry } from './scheduler.js';
@@ -40,7 +41,7 @@ export class TaskNode {
   /** Instances not yet in a terminal state. */
   openInstances = 0;
   entry?: SchedulerEntry;
-  controller?: AbortController;
+  controller?: AttemptAbort;
   retryTimer?: NodeJS.Timeout;
   readyAtMs?: number;
   startedAtMs?: number;

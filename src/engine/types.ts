@@ -77,6 +77,8 @@ export interface ExpressionContext {
   tasks: Record<string, { status: TaskStatus; outputs: unknown }>;
   run: { id: string };
   workflow: { name: string };
+  /** Secret values by name; present only for a workflow that declares `secrets`. */
+  secrets?: Record<string, string>;
   item?: unknown;
   index?: number;
 }
@@ -93,6 +95,9 @@ export interface Template<T = unknown> {
   /** Throws `ExpressionError` when evaluation fails (e.g. `fromJSON` of bad text). */
   evaluate(context: ExpressionContext): T;
 }
+
+/** Where a secret's value is read when a run starts: an environment variable, or a file (as written, relative to the workflow's directory). */
+export type SecretSource = { env: string } | { file: string };
 
 export interface InputSpec {
   type: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
@@ -146,6 +151,8 @@ export interface CompiledWorkflow {
   /** The text it was loaded from, kept so a stored run can be resumed as it was. */
   source?: string;
   inputs: Record<string, InputSpec>;
+  /** Where each secret's value comes from; the values themselves are read by `engine.start`, never stored. */
+  secrets?: Record<string, SecretSource>;
   concurrency?: number;
   resources: Record<string, number>;
   failFast: boolean;

@@ -4,20 +4,21 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { inProcessDispatcher, schemaLayer, type AttemptLayer, type Dispatcher } from './attempt.js';
 import { recordDecision, type DecisionOptions } from './approvals.js';
 import { UsageError, WeftError } from './errors.js';
 import type { Executor } from './executor.js';
-import { loadWorkflow, resolveInputs } from './load/index.js';
+import { loadWorkflow, readWorkflowFile, resolveInputs } from './load/index.js';
 import { CircuitBreakers } from './circuit-breaker.js';
 import { planRun } from './run-plan.js';
 import { holdLease, newHolderId } from './run-lease.js';
 import { RunHistory } from './run-history.js';
 import { Run, type RunSetup } from './run.js';
 import { SchemaChecker } from './schema-checker.js';
+import { resolveSecrets } from './secrets.js';
+import { storableLayer } from './storable.js';
 import { Limit, Scheduler } from './scheduler.js';
 import { MemoryRunStore, type RunDefinition, type RunRecord, type RunStore } from './store/index.js';
 import type { ApprovalDecision, CircuitBreakerOptions, CompiledWorkflow, RunResult } from './types.js';
@@ -86,7 +87,7 @@ export class WorkflowEngine {
     this.abandonGraceMs = options.abandonGraceMs ?? 10_000;
     this.dispatcher = options.dispatcher ?? inProcessDispatcher;
     this.circuitBreakerSettings = { ...options.circuitBreakers };
-    this.layers = [this.circuits.layer(), schemaLayer(this.checker)];
+    this.layers = [this.circuits.layer(), schemaLayer(this.checker), storableLayer];
     const { maxConcurrency } = options;
     if (maxConcurrency !== undefined) {
       requirePositiveInteger(maxConcurrency, 'maxConcurrency');
@@ -134,24 +135,24 @@ export class WorkflowEngine {
   }
 
   async loadFile(file: string): Promise<CompiledWorkflow> {
-    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new UsageError(`cannot read workflow file ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`, { cause: error });
-    });
-    return this.parse(text, file);
+    return this.parse(await readWorkflowFile(file), file);
   }
 
   /**
    * Starts a run and returns at once; listen with `run.on(...)`, await `run.result`.
-   * Throws InputValidationError before starting when the inputs do not fit.
+   * Throws InputValidationError before starting when the inputs do not fit, and
+   * SecretsUnavailableError when a secret cannot be read.
    */
   start(workflow: CompiledWorkflow, options: StartOptions = {}): Run {
     const inputs = resolveInputs(workflow, options.inputs ?? {});
     const workdir = path.resolve(options.workdir ?? process.cwd());
+    const secrets = resolveSecrets(workflow, workdir);
     return this.launch({
       id: options.runId ?? newRunId(),
       workflow,
       inputs,
       workdir,
+      secrets,
       signal: options.signal,
       definition: definitionOf(workflow, workdir),
     });
@@ -171,7 +172,8 @@ export class WorkflowEngine {
     const definition = record.definition;
     if (!definition) throw new RunNotResumableError(`run ${runId} was stored without its workflow definition, so it cannot be resumed`);
     const workflow = this.parse(definition.text, definition.file ?? `<run ${runId}>`);
-    const run = this.launch({ id: runId, workflow, inputs: record.inputs, workdir: definition.workdir, signal: options.signal, definition, restored: record });
+    const secrets = resolveSecrets(workflow, definition.workdir);
+    const run = this.launch({ id: runId, workflow, inputs: record.inputs, workdir: definition.workdir, signal: options.signal, definition, restored: record, secrets });
     if (definition.file && existsSync(definition.file) && hashOf(readFileSync(definition.file, 'utf8')) !== definition.hash) {
       run.notices.push(`${definition.file} changed since run ${runId} started; resuming with the definition stored then`);
     }

@@ -1,0 +1,126 @@
+/**
+ * What an executor returns, and the details of what it throws, are recorded in the
+ * run store, sent in events and printed as JSON. A value JSON cannot hold (a cycle,
+ * a BigInt, a function) or one too big to keep is refused here, with a clear
+ * `INVALID_OUTPUT`, rather than crashing the store or the CLI later.
+ */
+import type { AttemptLayer } from './attempt.js';
+import { describeThrown, ErrorCodes, TaskError } from './errors.js';
+
+/** The most a task's outputs may take as JSON. */
+export const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+/** The deepest nesting kept: deeper values would overflow JSON's own recursion. */
+export const MAX_OUTPUT_DEPTH = 500;
+/** Error messages longer than this are cut. */
+export const MAX_ERROR_MESSAGE_CHARS = 64 * 1024;
+/** Error details are small by nature; beyond this they are replaced by a note. */
+export const MAX_ERROR_DETAILS_BYTES = 256 * 1024;
+
+/** Why `value` cannot be stored as JSON within `maxBytes`, or undefined when it can. */
+export function storableProblem(value: unknown, maxBytes = MAX_OUTPUT_BYTES): string | undefined {
+  try {
+    return walk(value, maxBytes);
+  } catch (error) {
+    return `reading it threw ${describeThrown(error)}`;
+  }
+}
+
+type Entry = { value: unknown; depth: number; path: string } | { leave: object };
+
+function walk(root: unknown, maxBytes: number): string | undefined {
+  let bytes = 0;
+  const open = new Set<object>();
+  const stack: Entry[] = [{ value: root, depth: 0, path: '' }];
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    if ('leave' in entry) {
+      open.delete(entry.leave);
+      continue;
+    }
+    const { value, depth, path } = entry;
+    const where = path === '' ? '' : ` at ${path}`;
+    switch (typeof value) {
+      case 'string':
+        bytes += value.length + 2;
+        break;
+      case 'number':
+      case 'boolean':
+      case 'undefined':
+        bytes += 5;
+        break;
+      case 'bigint':
+        return `it holds a BigInt${where}, which JSON cannot represent; convert it to a string or a number`;
+      case 'function':
+      case 'symbol':
+        return `it holds a ${typeof value}${where}, which JSON cannot represent`;
+      case 'object': {
+        if (value === null || value instanceof Date) {
+          bytes += 26;
+          break;
+        }
+        if (open.has(value)) return `it refers back to itself${where} (a circular structure), which JSON cannot represent`;
+        if (depth >= MAX_OUTPUT_DEPTH) return `it is nested more than ${MAX_OUTPUT_DEPTH} levels deep${where}`;
+        const list = Array.isArray(value);
+        if (list && value.length > maxBytes / 2) return `it is larger than ${formatBytes(maxBytes)} as JSON${where}`;
+        open.add(value);
+        stack.push({ leave: value });
+        for (const [key, item] of Object.entries(value)) {
+          bytes += list ? 1 : key.length + 4;
+          stack.push({ value: item, depth: depth + 1, path: list ? `${path}[${key}]` : path === '' ? key : `${path}.${key}` });
+        }
+        bytes += 2;
+        break;
+      }
+    }
+    if (bytes > maxBytes) return `it is larger than ${formatBytes(maxBytes)} as JSON${where}`;
+  }
+  return undefined;
+}
+
+/**
+ * Checks what the executor returned, and makes what it threw safe to record.
+ * Innermost of the engine's layers: it sees the executor's own result.
+ */
+export const storableLayer: AttemptLayer = (call, next) => {
+  let inner: Promise<unknown>;
+  try {
+    inner = next();
+  } catch (error) {
+    return Promise.reject(storableError(error));
+  }
+  return inner.then(
+    (outputs) => {
+      const problem = storableProblem(outputs);
+      if (problem === undefined) return outputs;
+      throw new TaskError(ErrorCodes.INVALID_OUTPUT, `the outputs of executor "${call.executor.name}" cannot be recorded: ${problem}`, {
+        retryable: false,
+      });
+    },
+    (error: unknown) => {
+      throw storableError(error);
+    },
+  );
+};
+
+/** A thrown value as a TaskError whose message and details can be recorded. */
+export function storableError(thrown: unknown): TaskError {
+  const error = TaskError.from(thrown);
+  const longMessage = error.message.length > MAX_ERROR_MESSAGE_CHARS;
+  const detailsProblem = error.details === undefined ? undefined : storableProblem(error.details, MAX_ERROR_DETAILS_BYTES);
+  if (!longMessage && detailsProblem === undefined) return error;
+  const message = longMessage
+    ? `${error.message.slice(0, MAX_ERROR_MESSAGE_CHARS)}… (${error.message.length - MAX_ERROR_MESSAGE_CHARS} more characters cut)`
+    : error.message;
+  return new TaskError(error.code, message, {
+    retryable: error.retryable,
+    retryAfterMs: error.retryAfterMs,
+    exitCode: error.exitCode,
+    signal: error.signal,
+    details: detailsProblem === undefined ? error.details : { unrecorded: `the error's details were dropped: ${detailsProblem}` },
+    cause: error,
+  });
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`;
+}
