@@ -40,10 +40,19 @@ export async function resolveIssue(input: AnalyzerInput, repo: string | undefine
     );
   }
   const name = ref.owner && ref.repo ? { owner: ref.owner, repo: ref.repo } : await repoNameFor(input, repo, ctx.signal);
-  const baseUrl = input.github?.baseUrl ?? (ref.host && ref.host !== 'github.com' ? `https://${ref.host}/api/v3` : undefined);
+  const baseUrl = input.github?.baseUrl ?? ctx.env.GITHUB_API_URL ?? process.env.GITHUB_API_URL;
+  // The token goes only to the configured API (github.com's by default), never to a host named by issue text.
+  if (baseUrl === undefined && ref.host !== undefined && ref.host !== 'github.com') {
+    throw new TaskError(
+      ErrorCodes.INVALID_INPUT,
+      `the issue URL is on ${ref.host}, but no GitHub API is configured for it (the default is https://api.github.com); ` +
+        `set github.baseUrl (or GITHUB_API_URL) to ${ref.host}'s API to fetch it`,
+      { retryable: false },
+    );
+  }
   const api = new GithubApi({
     token: githubToken(ctx.env),
-    baseUrl: baseUrl ?? ctx.env.GITHUB_API_URL ?? process.env.GITHUB_API_URL,
+    baseUrl,
     timeoutMs: input.github?.timeoutMs,
     signal: ctx.signal,
     log: (line) => ctx.log(line),
@@ -89,3 +98,4 @@ async function readIssueFile(path: string): Promise<IssueData> {
     ...(typeof raw.url === 'string' ? { url: raw.url } : {}),
   };
 }
+

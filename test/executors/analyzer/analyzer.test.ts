@@ -57,6 +57,12 @@ describe('analyzer executor', () => {
       expect(github.requests[0]?.headers.authorization).toBe('token ghp_readToken');
     });
 
+    it('never sends the token to a host named by an issue URL', async () => {
+      const error = await analyze({ issue: 'https://evil.example/acme/q/issues/12', repo: '.' }, { GITHUB_TOKEN: 'ghp_readToken' }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('evil.example') });
+      expect(github.requests).toEqual([]);
+    });
+
     it("reads an issue given as a number from the checkout's origin", async () => {
       repo.git('remote', 'add', 'origin', 'git@github.com:acme/q.git');
       const out = await analyze({ issue: 12, repo: '.', github: { baseUrl: github.url } }, { GH_TOKEN: 'ghp_readToken' });
