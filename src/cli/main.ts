@@ -83,6 +83,10 @@ async function main(): Promise<void> {
     const what = name.startsWith('-') ? `unknown option "${name}"` : `unknown command "${name}"`;
     throw new UsageError(`${what}\n\n${HELP}`);
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.help}\n`);
+    return exitWith(0);
+  }
   await exitWith(await command.run(rest));
 }
 

@@ -41,10 +41,6 @@ function decisionCommand(verb: 'approve' | 'reject'): Command {
     help: HELP,
     async run(argv) {
       const { values, positionals } = parseCommandArgs(argv, OPTIONS, HELP);
-      if (values.help) {
-        process.stdout.write(`${HELP}\n`);
-        return 0;
-      }
       const [runId = '', taskId = ''] = expectPositionals(positionals, ['RUN_ID', 'TASK'], HELP);
       const file = storePath({ flag: values.store });
       const store = openExistingStore(file);

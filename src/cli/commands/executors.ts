@@ -35,10 +35,6 @@ export const executorsCommand: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS, HELP);
-    if (values.help) {
-      process.stdout.write(`${HELP}\n`);
-      return 0;
-    }
     expectPositionals(positionals, [], HELP);
     const { engine } = await openWorkspace({ configFile: values.config });
     const summaries = engine.executors().map(summarizeExecutor);

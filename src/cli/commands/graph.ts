@@ -26,10 +26,6 @@ export const graphCommand: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS, HELP);
-    if (values.help) {
-      process.stdout.write(`${HELP}\n`);
-      return 0;
-    }
     const [file = ''] = expectPositionals(positionals, ['FILE'], HELP);
     const format = graphFormat(values.format ?? 'mermaid');
     const { engine } = await openWorkspace({ workflowFile: file, configFile: values.config });

@@ -32,10 +32,6 @@ export const insightsCommand: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS, HELP);
-    if (values.help) {
-      process.stdout.write(`${HELP}\n`);
-      return 0;
-    }
     const [runId = ''] = expectPositionals(positionals, ['RUN_ID'], HELP);
     const view = await withStoredRun(values.store, runId, (store, storeFile, run) => viewStoredRunWithConfig(store, storeFile, run));
     if (values.json) {

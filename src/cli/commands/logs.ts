@@ -31,10 +31,6 @@ export const logsCommand: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS, HELP);
-    if (values.help) {
-      process.stdout.write(`${HELP}\n`);
-      return 0;
-    }
     if (positionals.length === 0) throw new UsageError(`missing RUN_ID\n\n${HELP}`);
     if (positionals.length > 2) throw new UsageError(`unexpected argument "${positionals[2]}"\n\n${HELP}`);
     const [runId = '', taskId] = positionals;

@@ -28,10 +28,6 @@ export const reportCommand: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS, HELP);
-    if (values.help) {
-      process.stdout.write(`${HELP}\n`);
-      return 0;
-    }
     const [runId = ''] = expectPositionals(positionals, ['RUN_ID'], HELP);
     if (!values.output) throw new UsageError(`missing -o FILE: where to write the report\n\n${HELP}`);
     const output = resolve(values.output);

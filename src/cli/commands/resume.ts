@@ -47,10 +47,6 @@ export const resumeCommand: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS, HELP);
-    if (values.help) {
-      process.stdout.write(`${HELP}\n`);
-      return 0;
-    }
     const [runId = ''] = expectPositionals(positionals, ['RUN_ID'], HELP);
     return resumeRun({ ...values, runId, concurrency: positiveInteger('concurrency', values.concurrency) });
   },

@@ -44,10 +44,6 @@ export const runCommand: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS, HELP);
-    if (values.help) {
-      process.stdout.write(`${HELP}\n`);
-      return 0;
-    }
     const [file = ''] = expectPositionals(positionals, ['FILE'], HELP);
     const maxConcurrency = positiveInteger('concurrency', values.concurrency);
     const store = openStore({ flag: values.store, workflowFile: file });

@@ -46,10 +46,6 @@ export const runsCommand: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS, HELP);
-    if (values.help) {
-      process.stdout.write(`${HELP}\n`);
-      return 0;
-    }
     if (positionals[0] === 'prune') {
       expectPositionals(positionals.slice(1), [], HELP);
       return prune(values['older-than'], values.store);

@@ -28,10 +28,6 @@ export const showCommand: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS, HELP);
-    if (values.help) {
-      process.stdout.write(`${HELP}\n`);
-      return 0;
-    }
     const [runId = ''] = expectPositionals(positionals, ['RUN_ID'], HELP);
     const file = storePath({ flag: values.store });
     const store = openExistingStore(file);

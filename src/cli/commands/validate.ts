@@ -25,10 +25,6 @@ export const validateCommand: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS, HELP);
-    if (values.help) {
-      process.stdout.write(`${HELP}\n`);
-      return 0;
-    }
     if (positionals.length === 0) throw new UsageError(`missing FILE\n\n${HELP}`);
     const style = createStyle(shouldColor(process.stdout));
     let invalid = 0;

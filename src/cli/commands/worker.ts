@@ -42,10 +42,6 @@ export const workerCommand: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS, HELP);
-    if (values.help) {
-      process.stdout.write(`${HELP}\n`);
-      return 0;
-    }
     expectPositionals(positionals, [], HELP);
     if (values.redis === undefined) throw new UsageError(`weft worker needs --redis URL\n\n${HELP}`);
     const redis = checkRedisUrl(values.redis);
