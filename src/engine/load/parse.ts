@@ -98,10 +98,27 @@ function composeOne(cst: CST.Token[], body: string, lines: LineCounter, file: st
     const message = `the file holds ${docs.length} YAML documents (separated by \`---\`); a workflow file must hold exactly one`;
     issues.addAtOffset([], second.range[0], message);
   }
-  for (const error of doc.errors) issues.addAtOffset([], error.pos[0], `YAML syntax error: ${error.message}`);
+  const hinted = new Set<number>();
+  for (const error of doc.errors) {
+    const hint = expressionInFlowHint(body, error.pos[0], hinted);
+    issues.addAtOffset([], error.pos[0], `YAML syntax error: ${error.message}${hint}`);
+  }
   for (const warning of doc.warnings) issues.addAtOffset([], warning.pos[0], describeWarning(warning.code, warning.message));
   issues.throwIfAny();
   return doc;
+}
+
+/**
+ * `{ run: echo ${{ x }} }` is the most common YAML mistake in workflows: the braces
+ * of `${{` end the flow mapping. Said once per line, where a line has an expression.
+ */
+function expressionInFlowHint(body: string, offset: number, hinted: Set<number>): string {
+  const start = body.lastIndexOf('\n', offset - 1) + 1;
+  const end = body.indexOf('\n', offset);
+  const line = body.slice(start, end === -1 ? body.length : end);
+  if (hinted.has(start) || !line.includes('${{') || !/[{[]/.test(line.replace(/\$\{\{[^}]*\}\}/g, ''))) return '';
+  hinted.add(start);
+  return '. A value holding `${{ }}` inside `{ }` or `[ ]` must be quoted: { run: "echo ${{ inputs.x }}" }, or written in block style';
 }
 
 function describeWarning(code: string, message: string): string {

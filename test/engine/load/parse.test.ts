@@ -113,4 +113,12 @@ describe('parsing workflow text', () => {
       ['b', 3, ['a']],
     ]);
   });
+
+  it('says to quote an expression inside a flow mapping, once per line', () => {
+    const issues = issuesOf(yaml('name: x', 'tasks:', '  ship: { run: echo shipped by ${{ inputs.x }} }'));
+    const hints = issues.filter((issue) => issue.message.includes('must be quoted'));
+    expect(hints).toHaveLength(1);
+    expect(hints[0]).toMatchObject({ line: 3 });
+    expect(issuesOf(yaml('name: x', 'tasks:', '  a: { uses: echo', '  b: 1')).some((issue) => issue.message.includes('must be quoted'))).toBe(false);
+  });
 });
