@@ -7,16 +7,7 @@ import type { CompiledWorkflow, InputSpec } from '../types.js';
 import type { InputDefinition } from './definition.js';
 import type { IssueList } from './issues.js';
 import { didYouMean } from './suggest.js';
-import { describeValue } from './validate.js';
-
-const TYPE_NAMES: Record<InputSpec['type'], string> = {
-  string: 'text',
-  number: 'a number',
-  integer: 'a whole number',
-  boolean: '`true` or `false`',
-  array: 'a list',
-  object: 'a mapping',
-};
+import { describeValue, typeName } from './validate.js';
 
 export function toInputSpec(definition: InputDefinition): InputSpec {
   const spec: InputSpec = { type: definition.type ?? 'string', required: definition.required ?? false };
@@ -50,7 +41,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 /** What is wrong with `value` for `spec`, or undefined when it fits. */
 export function inputProblem(spec: InputSpec, value: unknown): string | undefined {
-  if (!hasType(spec.type, value)) return `expected ${TYPE_NAMES[spec.type]}, got ${describeValue(value)}`;
+  if (!hasType(spec.type, value)) return `expected ${typeName(spec.type)}, got ${describeValue(value)}`;
   if (spec.enum && !spec.enum.some((allowed) => sameValue(allowed, value))) {
     return `expected one of ${spec.enum.map((allowed) => JSON.stringify(allowed)).join(', ')}, got ${describeValue(value)}`;
   }
@@ -62,7 +53,7 @@ export function checkInputDefinitions(inputs: Record<string, InputSpec>, issues:
   for (const [name, spec] of Object.entries(inputs)) {
     spec.enum?.forEach((allowed, index) => {
       if (!hasType(spec.type, allowed)) {
-        issues.add(['inputs', name, 'enum', index], `enum value of input \`${name}\`: expected ${TYPE_NAMES[spec.type]}, got ${describeValue(allowed)}`);
+        issues.add(['inputs', name, 'enum', index], `enum value of input \`${name}\`: expected ${typeName(spec.type)}, got ${describeValue(allowed)}`);
       }
     });
     if (spec.default === undefined) continue;
@@ -89,7 +80,7 @@ export function resolveInputs(wf: CompiledWorkflow, given: Record<string, unknow
   for (const [name, spec] of Object.entries(wf.inputs)) {
     const value = given[name] !== undefined ? given[name] : spec.default;
     if (value === undefined) {
-      if (spec.required) problems.push(`missing required input "${name}" (${TYPE_NAMES[spec.type]})${spec.description ? `: ${spec.description}` : ''}`);
+      if (spec.required) problems.push(`missing required input "${name}" (${typeName(spec.type)})${spec.description ? `: ${spec.description}` : ''}`);
       continue;
     }
     const problem = inputProblem(spec, value);

@@ -140,18 +140,20 @@ function badName(container: Path, written: string): string {
   return `invalid name \`${name}\` in ${describePath(container)}: use letters, digits, \`_\` and \`-\`, starting with a letter or \`_\``;
 }
 
-function typeName(type: string): string {
-  const names: Record<string, string> = {
-    string: 'text',
-    number: 'a number',
-    integer: 'a whole number',
-    boolean: '`true` or `false`',
-    array: 'a list',
-    object: 'a mapping',
-    null: 'empty',
-  };
-  return names[type] ?? type;
+/** How a JSON Schema type (or an input's type) reads in a message. */
+export function typeName(type: string): string {
+  return TYPE_NAMES[type] ?? type;
 }
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: '`true` or `false`',
+  array: 'a list',
+  object: 'a mapping',
+  null: 'empty',
+};
 
 /** How a found value reads in a message. */
 export function describeValue(value: unknown): string {
