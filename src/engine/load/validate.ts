@@ -76,7 +76,9 @@ function explain(error: ErrorObject, root: unknown): Finding[] {
       if (valueAt(root, path) !== error.data) return [];
       return [{ path, message: `${where} must be ${patternMeaning(String(params.pattern))}, got ${describeValue(error.data)}`, prune: path }];
     case 'uniqueItems': {
-      const item = Number(params.i);
+      // The later of the two equal items is the repeat. Which of `i` and `j` that is depends on
+      // whether ajv knows the items' type (a linear check) or not (a pairwise one).
+      const item = Math.max(Number(params.i), Number(params.j));
       return [{ path: [...path, item], message: `${where} lists ${describeValue((error.data as unknown[])[item])} more than once` }];
     }
     default:

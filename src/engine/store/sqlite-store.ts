@@ -1,13 +1,20 @@
 /**
  * A RunStore in a SQLite file: runs survive the process, several processes can
  * read one file while a run writes it, and a lease keeps one driver per run.
- * Every write commits before the method returns.
+ *
+ * Task states, log lines and durations are batched (sqlite-write-batch.ts) and
+ * committed together at the end of the event-loop turn that wrote them; everything
+ * else commits before the method returns, after the batch. This store's own reads
+ * see the batch; other connections see it once the turn ends. A crash loses at
+ * most the writes of the turn it interrupts: resume then runs those tasks again,
+ * as it would after a crash just before the write.
  */
 import type Database from 'better-sqlite3';
 import type { TaskResult } from '../types.js';
 import type { Lease, LogEntry, LogQuery, RunFilter, RunRecord, RunStore, StoredLogEntry } from './run-store.js';
 import { openStoreDatabase } from './sqlite-database.js';
 import { patchedColumns, RUN_COLUMNS, runParams, toLogEntry, toRunRecord, type LogRow, type RunColumnKey, type RunRow, type TaskRow } from './sqlite-rows.js';
+import { WriteBatch } from './sqlite-write-batch.js';
 
 export interface SqliteRunStoreOptions {
   /** Log lines kept per task; the oldest go first. @default 2000 */
@@ -32,6 +39,7 @@ export class SqliteRunStore implements RunStore {
   /** Lines appended since the last trim, per task, per run. */
   private readonly linesSinceTrim = new Map<string, Map<string, number>>();
   private readonly updates = new Map<string, Statement>();
+  private readonly batch: WriteBatch;
   private readonly sql: Record<
     | 'upsertRun' | 'runExists' | 'getRun' | 'listRuns' | 'tasksOf' | 'saveTask' | 'deleteTasks' | 'finishedRuns'
     | 'insertLog' | 'trimLogs' | 'logsOfRun' | 'logsOfTask' | 'recordDuration' | 'durations'
@@ -65,9 +73,9 @@ export class SqliteRunStore implements RunStore {
       ),
       tasksOf: db.prepare('SELECT task_id, result FROM tasks WHERE run_id = ? ORDER BY rowid'),
       // Keyed on (run_id, task_id), an update keeps the row's rowid, so tasks read back in first-saved order.
+      // Callers check that the run exists, once for all its tasks.
       saveTask: db.prepare(
-        `INSERT INTO tasks (run_id, task_id, status, attempts, result)
-         SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?)
+        `INSERT INTO tasks (run_id, task_id, status, attempts, result) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (run_id, task_id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, result = excluded.result`,
       ),
       deleteTasks: db.prepare('DELETE FROM tasks WHERE run_id = ?'),
@@ -92,6 +100,8 @@ export class SqliteRunStore implements RunStore {
       ),
       releaseLease: db.prepare('DELETE FROM leases WHERE run_id = ? AND holder = ?'),
     };
+    const commitBatch = db.transaction((batch: WriteBatch) => batch.writeTo(this.sql));
+    this.batch = new WriteBatch(commitBatch, file);
     this.create = db.transaction((run) => {
       this.sql.upsertRun.run(runParams(run));
       this.replaceTasks(run.runId, run.tasks);
@@ -109,7 +119,9 @@ export class SqliteRunStore implements RunStore {
     });
     this.replaceTasks = db.transaction((runId, tasks) => {
       this.sql.deleteTasks.run(runId);
-      for (const [taskId, task] of Object.entries(tasks)) this.saveTask(runId, taskId, task);
+      for (const [taskId, task] of Object.entries(tasks)) {
+        this.sql.saveTask.run(runId, taskId, task.status, task.attempts, JSON.stringify(task));
+      }
     });
     this.prune = db.transaction((ids) => {
       for (const table of ['runs', 'tasks', 'logs', 'leases']) {
@@ -128,25 +140,29 @@ export class SqliteRunStore implements RunStore {
   }
 
   createRun(run: RunRecord): void {
+    this.flush();
     this.create(run);
   }
 
   updateRun(runId: string, patch: Partial<RunRecord>): void {
+    this.flush();
     this.update(runId, patch);
     // A run that stopped running writes no more lines until it is resumed.
     if (patch.status !== undefined && patch.status !== 'running') this.linesSinceTrim.delete(runId);
   }
 
   saveTask(runId: string, taskId: string, task: TaskResult): void {
-    this.sql.saveTask.run(runId, taskId, task.status, task.attempts, JSON.stringify(task), runId);
+    this.batch.saveTask(runId, taskId, task);
   }
 
   getRun(runId: string): RunRecord | undefined {
+    this.flush();
     const row = this.sql.getRun.get(runId) as RunRow | undefined;
     return row && this.withTasks(row);
   }
 
   listRuns(filter: RunFilter = {}): RunRecord[] {
+    this.flush();
     const rows = this.sql.listRuns.all({
       workflow: filter.workflow || null,
       status: filter.status || null,
@@ -156,6 +172,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   pruneRuns(before: Date): number {
+    this.flush();
     const rows = this.sql.finishedRuns.all() as { id: string; started_at: string }[];
     const ids = rows.filter((row) => new Date(row.started_at) < before).map((row) => row.id);
     if (ids.length > 0) this.prune(ids);
@@ -163,19 +180,11 @@ export class SqliteRunStore implements RunStore {
   }
 
   appendLog(runId: string, entry: LogEntry): void {
-    this.sql.insertLog.run(runId, entry.taskId, entry.attempt, entry.stream, this.clip(entry.line), entry.at);
-    let counts = this.linesSinceTrim.get(runId);
-    if (!counts) this.linesSinceTrim.set(runId, (counts = new Map()));
-    const count = (counts.get(entry.taskId) ?? 0) + 1;
-    if (count < this.trimEvery) {
-      counts.set(entry.taskId, count);
-      return;
-    }
-    counts.set(entry.taskId, 0);
-    this.sql.trimLogs.run({ run: runId, task: entry.taskId, keep: this.logLinesPerTask });
+    this.batch.appendLog(runId, entry, this.clip(entry.line), this.trimDue(runId, entry.taskId) ? this.logLinesPerTask : undefined);
   }
 
   readLogs(runId: string, query: LogQuery = {}): StoredLogEntry[] {
+    this.flush();
     const after = query.afterSeq ?? 0;
     const limit = query.limit ?? -1;
     const rows = (
@@ -185,25 +194,52 @@ export class SqliteRunStore implements RunStore {
   }
 
   recordDuration(workflow: string, taskId: string, ms: number): void {
-    this.sql.recordDuration.run(workflow, taskId, ms);
+    this.batch.recordDuration(workflow, taskId, ms);
   }
 
   durationEstimates(workflow: string): Map<string, number> {
+    this.flush();
     const rows = this.sql.durations.all(workflow) as { task_id: string; estimate_ms: number }[];
     return new Map(rows.map((row) => [row.task_id, row.estimate_ms]));
   }
 
   /** Atomic across processes: the read and the write share one `BEGIN IMMEDIATE` transaction. */
   acquireLease(runId: string, holder: string, ttlMs: number): Lease {
+    this.flush();
     return this.lease.immediate(runId, holder, ttlMs);
   }
 
+  /** Commits the batch first: whoever takes the run over next must find its last states. */
   releaseLease(runId: string, holder: string): void {
+    this.flush();
     this.sql.releaseLease.run(runId, holder);
   }
 
+  /** Commits what is batched, then closes the file. */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    try {
+      this.batch.close();
+    } finally {
+      this.db.close();
+    }
+  }
+
+  /**
+   * Commits the batched writes now, in one transaction. Called before every other
+   * statement, so reads see the batch and writes keep their order.
+   */
+  flush(): void {
+    this.batch.flush();
+  }
+
+  /** True for every `trimEvery`-th line of a task. */
+  private trimDue(runId: string, taskId: string): boolean {
+    let counts = this.linesSinceTrim.get(runId);
+    if (!counts) this.linesSinceTrim.set(runId, (counts = new Map()));
+    const count = (counts.get(taskId) ?? 0) + 1;
+    counts.set(taskId, count < this.trimEvery ? count : 0);
+    return count >= this.trimEvery;
   }
 
   private withTasks(row: RunRow): RunRecord {

@@ -9,6 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { StoreError } from '../../../src/engine/errors.js';
 import { SqliteRunStore, type RunRecord } from '../../../src/engine/store/index.js';
 import { SCHEMA_VERSION } from '../../../src/engine/store/migrations.js';
+import { MAX_BATCH_WRITES } from '../../../src/engine/store/sqlite-write-batch.js';
+import type { TaskResult } from '../../../src/engine/types.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'weft-sqlite-store-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -18,6 +20,9 @@ const newDir = () => {
   mkdirSync(dir);
   return dir;
 };
+
+/** Resolves after the current event-loop turn, and so after the store's end-of-turn commit. */
+const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 const record: RunRecord = {
   runId: 'r1',
@@ -67,16 +72,102 @@ describe('SqliteRunStore', () => {
     db.close();
   });
 
-  it('sees writes made through another connection to the same file', () => {
+  it('sees writes made through another connection to the same file', async () => {
     const file = join(newDir(), 'weft.db');
     const writer = new SqliteRunStore(file);
     const reader = new SqliteRunStore(file);
     writer.createRun(record);
     writer.appendLog('r1', { taskId: 'a', attempt: 1, stream: 'stdout', line: 'one', at: 't' });
     expect(reader.getRun('r1')?.status).toBe('running');
+    await endOfTurn();
     expect(reader.readLogs('r1').map((e) => e.line)).toEqual(['one']);
     writer.close();
     reader.close();
+  });
+
+  it('commits task states, log lines and durations at the end of the turn; its own reads see them at once', async () => {
+    const file = join(newDir(), 'weft.db');
+    const writer = new SqliteRunStore(file);
+    const reader = new SqliteRunStore(file);
+    writer.createRun(record);
+    writer.saveTask('r1', 'a', { status: 'succeeded', attempts: 1 });
+    writer.appendLog('r1', { taskId: 'a', attempt: 1, stream: 'stdout', line: 'done', at: 't' });
+    writer.recordDuration('build', 'a', 40);
+    expect(reader.getRun('r1')?.tasks.a?.status).toBe('running');
+    expect(reader.readLogs('r1')).toEqual([]);
+    await endOfTurn();
+    expect(reader.getRun('r1')?.tasks.a?.status).toBe('succeeded');
+    expect(reader.readLogs('r1').map((e) => e.line)).toEqual(['done']);
+    expect(reader.durationEstimates('build').get('a')).toBe(40);
+
+    writer.saveTask('r1', 'b', { status: 'running', attempts: 1 });
+    writer.appendLog('r1', { taskId: 'b', attempt: 1, stream: 'stdout', line: 'b starts', at: 't' });
+    writer.recordDuration('build', 'a', 140);
+    expect(writer.getRun('r1')?.tasks.b?.status).toBe('running');
+    expect(writer.readLogs('r1').map((e) => e.line)).toEqual(['done', 'b starts']);
+    expect(writer.durationEstimates('build').get('a')).toBeCloseTo(70);
+    writer.close();
+    reader.close();
+  });
+
+  it('stores a task as it was when saved, not as the caller changed it afterwards', () => {
+    const store = new SqliteRunStore(join(newDir(), 'weft.db'));
+    store.createRun(record);
+    const task: TaskResult = { status: 'running', attempts: 1 };
+    store.saveTask('r1', 'a', task);
+    task.status = 'failed';
+    expect(store.getRun('r1')?.tasks.a?.status).toBe('running');
+    store.close();
+  });
+
+  it('commits within a long synchronous stretch too, every MAX_BATCH_WRITES writes', () => {
+    const file = join(newDir(), 'weft.db');
+    const writer = new SqliteRunStore(file);
+    const reader = new SqliteRunStore(file);
+    writer.createRun({ ...record, tasks: {} });
+    const saves = MAX_BATCH_WRITES * 2 + 10;
+    for (let i = 0; i < saves; i++) writer.saveTask('r1', `t${i}`, { status: 'succeeded', attempts: 1 });
+    expect(Object.keys(reader.getRun('r1')!.tasks)).toHaveLength(MAX_BATCH_WRITES * 2);
+    writer.close();
+    expect(Object.keys(reader.getRun('r1')!.tasks)).toHaveLength(saves);
+    reader.close();
+  });
+
+  it('loses at most the turn a crash interrupts; a process that calls process.exit() loses nothing', async () => {
+    const script = fileURLToPath(new URL('fixtures/end-mid-turn.ts', import.meta.url));
+    const end = (file: string, how: 'kill' | 'exit') =>
+      new Promise<NodeJS.Signals | number | null>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', script, file, how], { stdio: ['ignore', 'ignore', 'inherit'] });
+        child.on('error', reject);
+        child.on('close', (code, signal) => resolve(signal ?? code));
+      });
+
+    const killed = join(newDir(), 'weft.db');
+    expect(await end(killed, 'kill')).toBe('SIGKILL');
+    const afterKill = new SqliteRunStore(killed);
+    expect(afterKill.getRun('r1')?.tasks).toEqual({ a: { status: 'running', attempts: 1 }, b: { status: 'pending', attempts: 0 } });
+    expect(afterKill.readLogs('r1').map((e) => e.line)).toEqual(['first turn']);
+    expect(afterKill.durationEstimates('build').size).toBe(0);
+    afterKill.close();
+
+    const exited = join(newDir(), 'weft.db');
+    expect(await end(exited, 'exit')).toBe(0);
+    const afterExit = new SqliteRunStore(exited);
+    expect(afterExit.getRun('r1')?.tasks).toEqual({
+      a: { status: 'succeeded', attempts: 1, outputs: { ok: true } },
+      b: { status: 'running', attempts: 1 },
+    });
+    expect(afterExit.readLogs('r1').map((e) => e.line)).toEqual(['first turn', 'second turn']);
+    expect(afterExit.durationEstimates('build').get('a')).toBe(250);
+    afterExit.close();
+  });
+
+  it('refuses writes once closed, as it refuses reads', () => {
+    const store = new SqliteRunStore(join(newDir(), 'weft.db'));
+    store.createRun(record);
+    store.close();
+    expect(() => store.saveTask('r1', 'a', { status: 'succeeded', attempts: 1 })).toThrow(/not open/);
+    expect(() => store.getRun('r1')).toThrow(/not open/);
   });
 
   it('keeps about the newest N lines per task', () => {
