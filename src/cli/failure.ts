@@ -11,6 +11,8 @@ export const ExitCode = {
   FAILED: 1,
   INVALID: 2,
   WAITING: 3,
+  /** An exception escaped (an executor's bug): the process stopped, the run can be resumed. sysexits' EX_SOFTWARE. */
+  CRASHED: 70,
   CANCELLED: 130,
 } as const;
 

@@ -13,10 +13,14 @@ import { AlertsConfigError, parseAlertsConfig, type AlertsConfig } from '../obse
 import { formatInsights } from '../observe/insights-text.js';
 import { RunObservers } from '../observe/run-observers.js';
 import { positiveInteger } from './args.js';
+import type { DrivingStore } from './driving-store.js';
 import { exitCodeForStatus } from './failure.js';
 import { ProgressReporter, type ProgressMode } from './progress.js';
+import { RunningTasks, type CustomExecutors } from './running-tasks.js';
 import { cancelOnSignal } from './signals.js';
+import { storePath } from './store-location.js';
 import { createStyle, formatDuration, shouldColor } from './style.js';
+import { watchForCrash, type CrashWatch } from './uncaught-exception.js';
 
 /** The flags every command that drives a run takes. */
 export const FOLLOW_OPTIONS = {
@@ -52,10 +56,15 @@ export interface FollowContext {
   workflow: CompiledWorkflow;
   flags: FollowFlags;
   maxConcurrency?: number;
-  storeFile?: string;
+  /** Where the run is recorded; handed over to `weft resume` if an exception escapes. */
+  store?: DrivingStore;
   circuits?: CircuitBreakers;
   /** The `alerts` of weft.config.mjs, already checked. */
   configAlerts?: AlertsConfig;
+  /** The executors of weft.config.mjs: the likely culprits when an exception escapes. */
+  customExecutors?: CustomExecutors;
+  /** Tasks run on `weft worker` processes (`--redis`), not in this one. */
+  remote?: boolean;
 }
 
 /** Where the human progress goes when stderr carries JSON logs instead. */
@@ -69,7 +78,7 @@ export async function followRun(start: () => Run, context: FollowContext): Promi
   const observers = await RunObservers.create({
     workflow,
     maxConcurrency: context.maxConcurrency,
-    storeFile: context.storeFile,
+    storeFile: context.store?.file,
     metricsPort: positiveInteger('metrics-port', flags['metrics-port']),
     reportFile: flags.report === undefined ? undefined : resolve(flags.report),
     jsonLogs: logFormat === 'json' && {},
@@ -81,10 +90,19 @@ export async function followRun(start: () => Run, context: FollowContext): Promi
   const mode: ProgressMode = flags.quiet ? 'quiet' : stderr.isTTY ? 'live' : 'plain';
   const style = createStyle(shouldColor(stderr));
   const reporter = new ProgressReporter({ mode, style, stream: logFormat === 'json' ? SILENT : stderr });
-  const run = start();
+  let run: Run;
+  try {
+    run = start();
+  } catch (error) {
+    await observers.close();
+    throw error;
+  }
   for (const notice of run.notices) reporter.note(notice);
   reporter.attach(run);
   observers.attach(run);
+  const running = new RunningTasks(context.customExecutors ?? { names: new Set() }, context.remote ? 'on workers' : 'in this process');
+  running.follow(run, workflow, reporter.board);
+  const unwatch = watchForCrash(crashWatch(run, running, reporter, context.store));
   const release = cancelOnSignal(
     () => run.cancel(),
     (text) => reporter.note(text),
@@ -98,10 +116,29 @@ export async function followRun(start: () => Run, context: FollowContext): Promi
     if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return exitCodeForStatus(result.status);
   } finally {
+    unwatch();
     reporter.stop();
     release();
     await observers.close();
   }
+}
+
+/** If an exception escapes while the run goes: what to report, and how to leave the run for `weft resume`. */
+function crashWatch(run: Run, running: RunningTasks, reporter: ProgressReporter, store: DrivingStore | undefined): CrashWatch {
+  const storeFlag = store && store.file !== storePath() ? ` --store ${store.file}` : '';
+  return {
+    describe: () => running.describe(),
+    advice: () => [
+      store
+        ? `run ${run.id} is saved as far as it got: \`weft resume ${run.id}${storeFlag}\` carries on from there (tasks that ended do not run again)`
+        : `run ${run.id} was not recorded, so it cannot be resumed; run it again`,
+    ],
+    mask: run.mask && ((text) => run.mask!.text(text)),
+    handOver: () => {
+      reporter.stop();
+      store?.handOver();
+    },
+  };
 }
 
 /** The alerts of the config, the workflow and `--alerts`, together; none when no rule is set anywhere. */

@@ -16,6 +16,7 @@ import { showCommand } from './commands/show.js';
 import { validateCommand } from './commands/validate.js';
 import { workerCommand } from './commands/worker.js';
 import { reportError } from './failure.js';
+import { exitOnUncaughtException } from './uncaught-exception.js';
 
 const COMMANDS: Command[] = [
   runCommand,
@@ -98,5 +99,8 @@ async function main(): Promise<void> {
 process.on('unhandledRejection', (reason) => {
   process.stderr.write(`weft: warning: a promise was rejected and nothing handled it (a bug in an executor?): ${describeThrown(reason)}\n`);
 });
+// An exception is different: it cut some code short half-way, so nothing this
+// process holds can be trusted. The run is handed over to `weft resume` instead.
+exitOnUncaughtException();
 
 main().catch((error: unknown) => exitWith(reportError(error)));

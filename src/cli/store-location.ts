@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../engine/errors.js';
 import { SqliteRunStore, type RunRecord, type RunStore } from '../engine/store/index.js';
 import type { RunResult } from '../engine/types.js';
+import { DrivingStore } from './driving-store.js';
 
 export const STORE_ENV = 'WEFT_STORE';
 export const STORE_DIR = '.weft';
@@ -44,9 +45,9 @@ export function projectRoot(start: string): string | undefined {
   }
 }
 
-/** Opens (creating if needed) the store a run writes to. */
-export function openStore(location: StoreLocation = {}): SqliteRunStore {
-  return new SqliteRunStore(storePath(location));
+/** The store a run writes to; the file is created when the run first writes to it. */
+export function openStore(location: StoreLocation = {}): DrivingStore {
+  return new DrivingStore(storePath(location));
 }
 
 /**

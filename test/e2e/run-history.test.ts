@@ -138,6 +138,23 @@ describe('the store location', () => {
     expect(readFileSync(file, 'utf8')).toBe('not a database\n'.repeat(100));
   });
 
+  it('a run that stops before it starts creates nothing: an invalid workflow, inputs or secret', async () => {
+    const project = newProject('refused');
+    writeFileSync(join(project, 'flows/broken.yaml'), 'name: broken\ntasks:\n  a:\n    neeeds: b\n    run: echo hi\n');
+    writeFileSync(join(project, 'flows/needs-input.yaml'), 'name: typed\ninputs:\n  n: { type: number, required: true }\ntasks:\n  a: { run: echo hi }\n');
+    writeFileSync(join(project, 'flows/secret.yaml'), 'name: secret\nsecrets:\n  T: { env: WEFT_TEST_UNSET_SECRET }\ntasks:\n  a: { run: echo hi }\n');
+    const attempts = [
+      ['run', 'flows/broken.yaml'],
+      ['run', 'flows/needs-input.yaml', '--input', 'n=abc'],
+      ['run', 'flows/secret.yaml'],
+    ];
+    for (const args of attempts) {
+      const { code, stderr } = await runCli(args, inProject(project, { WEFT_TEST_UNSET_SECRET: undefined }));
+      expect(code, `${args.join(' ')}: ${stderr}`).toBe(2);
+      expect(existsSync(join(project, '.weft')), `${args.join(' ')} left .weft/ behind`).toBe(false);
+    }
+  });
+
   it('reading history where there is none creates nothing', async () => {
     const project = newProject('empty');
     const { code, stderr } = await runCli(['runs'], inProject(project));

@@ -255,3 +255,92 @@ describe('secrets through the real CLI', () => {
     expect(missing.stderr).toContain('TOKEN: the environment variable WEFT_TEST_TOKEN is not set');
   });
 });
+
+/** Every run of 10 characters of a value: the back half of a token is still a leak. */
+function piecesOf(value: string, size = 10): string[] {
+  return Array.from({ length: value.length - size + 1 }, (_, i) => value.slice(i, i + size));
+}
+
+function expectNoPieces(what: string, text: string): void {
+  for (const piece of [...piecesOf(TOKEN), ...piecesOf(Buffer.from(TOKEN).toString('base64'))]) {
+    expect(text.includes(piece), `${what} holds ${JSON.stringify(piece)}, a piece of the token`).toBe(false);
+  }
+}
+
+/**
+ * Output cut where weft cuts it: a line longer than 1 MiB whose cut falls three
+ * characters into the token (raw, then base64; the pause makes the cut land there
+ * whatever the pipe does), the start of stdout's 64 KiB tail twelve characters
+ * before the token's end, the same at the start of stderr's 4 KiB tail, and a
+ * $WEFT_OUTPUT line too long to quote whole in an error.
+ */
+const CUTS = `name: cuts
+secrets:
+  TOKEN: { env: WEFT_TEST_TOKEN }
+tasks:
+  long_lines:
+    env:
+      TOKEN: \${{ secrets.TOKEN }}
+    run: |
+      filler() { head -c "$1" /dev/zero | tr '\\0' "$2"; }
+      B64=$(printf %s "$TOKEN" | base64 -w0)
+      filler $((1048576 - 3)) x; printf %s "\${TOKEN:0:3}"; sleep 0.2; printf '%s\\n' "\${TOKEN:3}"
+      filler $((1048576 - 3)) y; printf %s "\${B64:0:3}"; sleep 0.2; printf '%s\\n' "\${B64:3}"
+      printf 'the token is %s\\n' "$TOKEN"
+      filler $((65536 - 14)) z; echo
+  stderr_tail:
+    env:
+      TOKEN: \${{ secrets.TOKEN }}
+    run: |
+      printf 'the token is %s\\n' "$TOKEN" >&2
+      head -c $((4096 - 14)) /dev/zero | tr '\\0' w >&2; echo >&2
+      exit 1
+  output_line:
+    env:
+      TOKEN: \${{ secrets.TOKEN }}
+    run: |
+      { printf 'x<<'; for i in $(seq 2000); do printf '%s ' "$TOKEN"; done; } >> "$WEFT_OUTPUT"
+`;
+
+describe('a secret where long output is cut', () => {
+  const dir = project('cuts', CUTS);
+  const env = { WEFT_TEST_TOKEN: TOKEN, WEFT_STORE: undefined };
+
+  it('is never written in pieces: not in the log, events, outputs, errors or the store', async () => {
+    process.env.WEFT_TEST_TOKEN = TOKEN;
+    try {
+      const engine = new WorkflowEngine();
+      const run = engine.start(await engine.loadFile(join(dir, 'leaky.yaml')), { workdir: dir });
+      const events = recordEvents(run);
+      const result = await run.result;
+      const logs = engine.store.readLogs(run.id);
+      expect(result.tasks.long_lines?.status, JSON.stringify(result.tasks.long_lines?.error)).toBe('succeeded');
+      expect((result.tasks.long_lines?.outputs as { stdout: string }).stdout).toBe('z'.repeat(65536 - 14));
+      expect(logs.map((entry) => entry.line)).toContain('the token is ***');
+      expect(result.tasks.stderr_tail?.error?.message).toBe(`exited with code 1: ${'w'.repeat(4096 - 14)}`);
+      expect(result.tasks.stderr_tail?.error?.details).toEqual({ stderrTail: `${'w'.repeat(4096 - 14)}\n` });
+      expect(result.tasks.output_line?.error?.message).toContain(`a line of ${3 + 2000 * (TOKEN.length + 1)} characters is never closed`);
+      expectNoPieces('events, result and store', JSON.stringify({ events: events.events, result, stored: engine.store.getRun(run.id), logs }));
+    } finally {
+      delete process.env.WEFT_TEST_TOKEN;
+    }
+  }, 60_000);
+
+  it('is never written in pieces through the real CLI: stdout, stderr, logs and the store file', async () => {
+    const run = await runCli(['run', 'leaky.yaml', '--json'], { cwd: dir, env });
+    expect(run.code, run.stderr).toBe(1);
+    const { runId } = JSON.parse(run.stdout) as RunResult;
+    expectNoPieces('weft run --json and its stderr', run.stdout + run.stderr);
+    const logs = await runCli(['logs', runId], { cwd: dir, env });
+    expect(logs.stdout).toContain('the token is ***');
+    expectNoPieces('weft logs', logs.stdout + logs.stderr);
+    const db = ['weft.db', 'weft.db-wal'].map((name) => {
+      try {
+        return readFileSync(join(dir, '.weft', name)).toString('latin1');
+      } catch {
+        return '';
+      }
+    });
+    expectNoPieces('the .weft/weft.db files', db.join(''));
+  }, 60_000);
+});

@@ -1,7 +1,10 @@
 /** `weft resume RUN_ID`: carries on with an interrupted or waiting run from the store. */
+import { existsSync } from 'node:fs';
 import { expectPositionals, HELP_OPTION, parseCommandArgs, positiveInteger, type Command } from '../args.js';
 import { FOLLOW_HELP, FOLLOW_OPTIONS, followRun, type FollowFlags } from '../follow-run.js';
-import { openExistingStore, requireRun, storePath } from '../store-location.js';
+import { DrivingStore } from '../driving-store.js';
+import { customExecutorsOf } from '../running-tasks.js';
+import { requireRun, storePath } from '../store-location.js';
 import { openWorkspace } from '../workspace.js';
 
 const HELP = `Usage: weft resume RUN_ID [options]
@@ -22,7 +25,8 @@ ${FOLLOW_HELP}
   -h, --help           show this help
 
 Exit codes: as weft run: 0 succeeded, 1 failed, 2 no such run / not resumable /
-driven by another process, 3 waiting, 130 cancelled.`;
+driven by another process, 3 waiting, 70 an exception escaped an executor
+(resume again), 130 cancelled.`;
 
 const OPTIONS = {
   ...HELP_OPTION,
@@ -55,7 +59,7 @@ export const resumeCommand: Command = {
 /** Resumes a stored run with live progress; used by `resume` and `approve --resume`. */
 export async function resumeRun(request: ResumeRequest): Promise<number> {
   const file = storePath({ flag: request.store });
-  const store = openExistingStore(file);
+  const store = existsSync(file) ? new DrivingStore(file) : undefined;
   const record = requireRun(store, file, request.runId);
   const { engine, config, close } = await openWorkspace({
     workflowFile: record.definition?.file,
@@ -70,7 +74,16 @@ export async function resumeRun(request: ResumeRequest): Promise<number> {
     // Parsed here too, so the observers are ready before the run takes its first step.
     const workflow = engine.parse(record.definition!.text, record.definition!.file);
     const start = () => engine.resume(request.runId);
-    return await followRun(start, { workflow, flags: request, maxConcurrency: request.concurrency, storeFile: file, circuits: engine.circuits, configAlerts: config.alerts });
+    return await followRun(start, {
+      workflow,
+      flags: request,
+      maxConcurrency: request.concurrency,
+      store,
+      circuits: engine.circuits,
+      configAlerts: config.alerts,
+      customExecutors: customExecutorsOf(config),
+      remote: request.redis !== undefined,
+    });
   } finally {
     await close();
   }

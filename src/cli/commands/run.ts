@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { expectPositionals, HELP_OPTION, parseCommandArgs, positiveInteger, type Command } from '../args.js';
 import { FOLLOW_HELP, FOLLOW_OPTIONS, followRun } from '../follow-run.js';
 import { collectInputs } from '../inputs.js';
+import { customExecutorsOf } from '../running-tasks.js';
 import { openStore } from '../store-location.js';
 import { loadWorkflowFile, openWorkspace } from '../workspace.js';
 
@@ -25,7 +26,8 @@ ${FOLLOW_HELP}
   -h, --help           show this help
 
 Exit codes: 0 succeeded, 1 failed, 2 invalid workflow/inputs/usage/config,
-3 waiting, 130 cancelled (Ctrl-C).`;
+3 waiting, 70 an exception escaped an executor (\`weft resume RUN_ID\` carries
+on), 130 cancelled (Ctrl-C).`;
 
 const OPTIONS = {
   ...HELP_OPTION,
@@ -46,13 +48,23 @@ export const runCommand: Command = {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS, HELP);
     const [file = ''] = expectPositionals(positionals, ['FILE'], HELP);
     const maxConcurrency = positiveInteger('concurrency', values.concurrency);
+    // Not created until the run writes to it: a workflow, inputs or secrets that stop the run first leave no store behind.
     const store = openStore({ flag: values.store, workflowFile: file });
     const { engine, config, close } = await openWorkspace({ workflowFile: file, configFile: values.config, maxConcurrency, store, redis: values.redis });
     try {
       const workflow = await loadWorkflowFile(engine, file);
       const inputs = collectInputs(workflow.inputs, values.inputs, values.input);
       const start = () => engine.start(workflow, { inputs, workdir: dirname(resolve(file)) });
-      return await followRun(start, { workflow, flags: values, maxConcurrency, storeFile: store.file, circuits: engine.circuits, configAlerts: config.alerts });
+      return await followRun(start, {
+        workflow,
+        flags: values,
+        maxConcurrency,
+        store,
+        circuits: engine.circuits,
+        configAlerts: config.alerts,
+        customExecutors: customExecutorsOf(config),
+        remote: values.redis !== undefined,
+      });
     } finally {
       await close();
     }

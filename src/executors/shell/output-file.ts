@@ -57,7 +57,7 @@ export function parseOutputFile(text: string): Record<string, string> {
       values.set(line.slice(0, heredoc), lines.slice(i + 1, end).join('\n'));
       i = end;
     } else {
-      throw invalid(i, `expected "key=value" or "key<<DELIMITER", found "${line}"`);
+      throw invalid(i, `expected "key=value" or "key<<DELIMITER", found ${quoted(line)}`);
     }
   }
   // fromEntries defines own properties, so a key like `__proto__` stays a plain key.
@@ -65,12 +65,25 @@ export function parseOutputFile(text: string): Record<string, string> {
 }
 
 function closingLine(lines: string[], opening: number, delimiter: string): number {
-  if (delimiter === '') throw invalid(opening, `"${lines[opening]}" names no delimiter after "<<"`);
+  const line = quoted(lines[opening] ?? '');
+  if (delimiter === '') throw invalid(opening, `${line} names no delimiter after "<<"`);
   const end = lines.indexOf(delimiter, opening + 1);
   if (end === -1) {
-    throw invalid(opening, `"${lines[opening]}" is never closed by a line "${delimiter}"`);
+    const closing = delimiter.length <= MAX_QUOTED_CHARS ? `a line "${delimiter}"` : `a line holding its ${delimiter.length}-character delimiter`;
+    throw invalid(opening, `${line} is never closed by ${closing}`);
   }
   return end;
+}
+
+/** Longest line quoted in an error message; a longer one is described instead. */
+const MAX_QUOTED_CHARS = 200;
+
+/**
+ * A line of the file for an error message: whole or not at all. Secrets are hidden
+ * in messages by matching them whole, so a line cut short could show half of one.
+ */
+function quoted(line: string): string {
+  return line.length <= MAX_QUOTED_CHARS ? `"${line}"` : `a line of ${line.length} characters`;
 }
 
 function invalid(index: number, problem: string): TaskError {

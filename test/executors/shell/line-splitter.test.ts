@@ -46,8 +46,56 @@ describe('LineSplitter', () => {
     expect(split([Buffer.from('a\n\n\nb\n')])).toEqual(['a', '', '', 'b']);
   });
 
-  it('emits an endless line in pieces rather than holding it all', () => {
-    const lines = split([Buffer.from('x'.repeat(MAX_LINE_CHARS)), Buffer.from('yz\n')]);
-    expect(lines).toEqual(['x'.repeat(MAX_LINE_CHARS), 'yz']);
+  it('emits the start of an endless line and drops the rest of it, rather than holding it all', () => {
+    const lines = split([Buffer.from('x'.repeat(MAX_LINE_CHARS)), Buffer.from('yz'), Buffer.from('!\nnext\n')]);
+    expect(lines.map((line) => line.length)).toEqual([MAX_LINE_CHARS, 'next'.length]);
+    expect(lines[0] === 'x'.repeat(MAX_LINE_CHARS) && lines[1] === 'next').toBe(true);
+  });
+
+  it('never emits a piece that starts inside a line, so a secret at the cut is never split in two', () => {
+    const secret = 'ghp_0123456789abcdef';
+    const lines = split([Buffer.from(`${'x'.repeat(MAX_LINE_CHARS - 3)}${secret.slice(0, 3)}`), Buffer.from(`${secret.slice(3)}\nafter\n`)]);
+    expect(lines.map((line) => line.length)).toEqual([MAX_LINE_CHARS, 'after'.length]);
+    expect(lines[1]).toBe('after');
+    expect(lines.some((line) => line.includes(secret.slice(3)))).toBe(false);
+  });
+
+  it('does not cut a line between the halves of a surrogate pair', () => {
+    const lines = split([Buffer.from(`${'x'.repeat(MAX_LINE_CHARS - 1)}😀tail`), Buffer.from('\n')]);
+    expect(lines.map((line) => line.length)).toEqual([MAX_LINE_CHARS - 1]);
+  });
+});
+
+describe('LineSplitter with a byte budget', () => {
+  function budgeted(chunks: Buffer[], maxBytes: number): { lines: string[]; dropped: number } {
+    const lines: string[] = [];
+    const splitter = new LineSplitter((line) => lines.push(line), maxBytes);
+    for (const chunk of chunks) splitter.push(chunk);
+    splitter.end();
+    return { lines, dropped: splitter.droppedBytes };
+  }
+
+  it('finishes the line that crosses the budget, then drops and counts the rest', () => {
+    const { lines, dropped } = budgeted([Buffer.from('one\ntw'), Buffer.from('o and'), Buffer.from(' more\nthree\n'), Buffer.from('four\n')], 8);
+    expect(lines).toEqual(['one', 'two and more']);
+    expect(dropped).toBe('three\nfour\n'.length);
+  });
+
+  it('stops at once when the budget ends with a line', () => {
+    const { lines, dropped } = budgeted([Buffer.from('one\n'), Buffer.from('two\n')], 4);
+    expect(lines).toEqual(['one']);
+    expect(dropped).toBe(4);
+  });
+
+  it('never ends the log with a piece of a line, wherever the chunks fall', () => {
+    const secret = 'ghp_0123456789abcdef';
+    const text = `${'filler line\n'.repeat(50)}the token is ${secret}\n${'more\n'.repeat(50)}`;
+    fc.assert(
+      fc.property(fc.array(fc.nat()), fc.integer({ min: 1, max: text.length }), (offsets, maxBytes) => {
+        const { lines, dropped } = budgeted(cut(Buffer.from(text), offsets), maxBytes);
+        expect(text.startsWith(lines.map((line) => `${line}\n`).join(''))).toBe(true);
+        expect(lines.reduce((sum, line) => sum + line.length + 1, 0) + dropped).toBe(text.length);
+      }),
+    );
   });
 });

@@ -45,6 +45,15 @@ describe('parseOutputFile', () => {
     expect(error.message).toContain('nonsense');
   });
 
+  it('quotes a bad line whole or not at all: a line cut short could show half a secret', () => {
+    expect(parseError(`${'x'.repeat(200)}\n`).message).toContain(`found "${'x'.repeat(200)}"`);
+    const long = parseError(`${'x'.repeat(190)}ghp_secret-token\n`).message;
+    expect(long).toContain('found a line of 206 characters');
+    expect(long).not.toContain('xxx');
+    expect(parseError(`${'k'.repeat(300)}<<EOF\nline\n`).message).toContain('a line of 305 characters is never closed by a line "EOF"');
+    expect(parseError(`k<<${'d'.repeat(300)}\nline\n`).message).toContain('a line of 303 characters is never closed by a line holding its 300-character delimiter');
+  });
+
   it('rejects an empty key, a missing delimiter and an unclosed multiline value', () => {
     expect(parseError('=value\n').code).toBe('INVALID_OUTPUT');
     expect(parseError('key<<\n').message).toContain('no delimiter');
