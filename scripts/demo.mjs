@@ -48,9 +48,14 @@ console.log(`issue     #${issue.number} ${issue.title}`);
 heading('2. weft run workflows/issue-to-pr.yaml');
 const inputs = join(dir, 'inputs.json');
 writeFileSync(inputs, JSON.stringify({ issue: issueFile, repo, fix: join(example, 'fix.sh') }, null, 2));
+// Executors use only paths inside the workdir (the workflow's folder) unless the
+// operator allows more: this config lets them use the demo's folder.
+const config = join(dir, 'weft.config.mjs');
+writeFileSync(config, "export default { workspaceRoots: ['.'] };\n");
+console.log(`config    ${config} (workspaceRoots: the checkout's folder)`);
 // The project's tests compile with TypeScript: weft's own copy is put on PATH.
 const env = { ...process.env, PATH: `${join(root, 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}` };
-const run = spawnSync(process.execPath, [cli, 'run', join(root, 'workflows', 'issue-to-pr.yaml'), '--inputs', inputs], { stdio: 'inherit', env });
+const run = spawnSync(process.execPath, [cli, 'run', join(root, 'workflows', 'issue-to-pr.yaml'), '--inputs', inputs, '--config', config], { stdio: 'inherit', env });
 
 heading('3. The pull request');
 const prDir = join(repo, '.git', 'weft', 'pull-requests');

@@ -1,5 +1,6 @@
 /**
- * `weft.config.mjs`: the project's custom executors and resource pools.
+ * `weft.config.mjs`: the project's custom executors, resource pools, circuit
+ * breakers, alerts, and the folders besides the workdir that executors may use.
  *
  * Found, in order of preference: `--config FILE`; `weft.config.mjs` beside the
  * workflow file; `weft.config.mjs` in the current directory. It is a module the
@@ -23,6 +24,8 @@ export interface WeftConfig {
   circuitBreakers?: Record<string, CircuitBreakerOptions>;
   /** Alert rules and sinks for every run of the project. */
   alerts?: AlertsConfig;
+  /** Folders besides the workdir that executors may use, as absolute paths (written relative to the config file). */
+  workspaceRoots?: string[];
   /** The file it came from; absent when no config file was found. */
   file?: string;
 }
@@ -69,9 +72,9 @@ export async function loadConfig(file: string): Promise<WeftConfig> {
   return { ...checkConfig(configExports(module, file), file), file };
 }
 
-const CONFIG_KEYS = ['executors', 'resources', 'circuitBreakers', 'alerts'];
+const CONFIG_KEYS = ['executors', 'resources', 'circuitBreakers', 'alerts', 'workspaceRoots'];
 
-/** A default export wins; otherwise the named exports `executors`, `resources`, `circuitBreakers` and `alerts`. */
+/** A default export wins; otherwise the named exports of CONFIG_KEYS. */
 function configExports(module: Record<string, unknown>, file: string): Record<string, unknown> {
   if (module.default !== undefined) {
     if (!isPlainObject(module.default)) {
@@ -98,7 +101,18 @@ export function checkConfig(value: Record<string, unknown>, file: string): Omit<
     resources: checkResources(value.resources, file),
     circuitBreakers: checkCircuitBreakers(value.circuitBreakers, file),
     ...(value.alerts === undefined ? {} : { alerts: checkAlerts(value.alerts, file) }),
+    ...(value.workspaceRoots === undefined ? {} : { workspaceRoots: checkWorkspaceRoots(value.workspaceRoots, file) }),
   };
+}
+
+/** Paths as absolute ones: a relative root starts at the config file's folder, wherever weft runs from. */
+function checkWorkspaceRoots(value: unknown, file: string): string[] {
+  const example = "like ['../checkouts', '/srv/repos']";
+  if (!Array.isArray(value)) throw new ConfigError(file, `\`workspaceRoots\` must be an array of folder paths, ${example}, got ${describe(value)}`);
+  return value.map((root: unknown, i) => {
+    if (typeof root !== 'string' || root.trim() === '') throw new ConfigError(file, `workspaceRoots[${i}] must be a folder path, got ${describe(root)}`);
+    return resolve(dirname(file), root);
+  });
 }
 
 function checkAlerts(value: unknown, file: string): AlertsConfig {

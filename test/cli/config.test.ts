@@ -53,6 +53,11 @@ describe('loadConfig', () => {
     expect(await loadConfig(join(dir, 'weft.config.mjs'))).toMatchObject({ circuitBreakers: { analyzer: { failureThreshold: 3, resetAfter: '1m' } } });
   });
 
+  it('reads workspace roots, a relative one starting at the config file, not the current directory', async () => {
+    const dir = configDir("export default { workspaceRoots: ['../checkouts', '/srv/repos', '.'] };\n");
+    expect(await loadConfig(join(dir, 'weft.config.mjs'))).toMatchObject({ workspaceRoots: [join(root, 'checkouts'), '/srv/repos', dir] });
+  });
+
   it('gives an empty config when there is no file', async () => {
     const bare = join(root, 'empty');
     mkdirSync(bare);
@@ -71,6 +76,8 @@ describe('loadConfig', () => {
     ['breaker settings that are not an object', 'export default { circuitBreakers: { analyzer: 3 } };', /circuitBreakers\.analyzer must be an object/],
     ['a bad breaker cool-down', "export default { circuitBreakers: { analyzer: { resetAfter: 'soon' } } };", /circuitBreakers\.analyzer\.resetAfter/],
     ['an unknown breaker key', 'export default { circuitBreakers: { analyzer: { threshold: 3 } } };', /unknown key `threshold`/],
+    ['workspace roots that are not an array', "export default { workspaceRoots: '/srv' };", /`workspaceRoots` must be an array of folder paths.*got the string "\/srv"/],
+    ['an empty workspace root', "export default { workspaceRoots: ['/srv', ''] };", /workspaceRoots\[1\] must be a folder path/],
   ])('rejects %s with the file path', async (_what, text, message) => {
     const file = join(configDir(text), 'weft.config.mjs');
     const error = await loadConfig(file).catch((e: unknown) => e);

@@ -62,7 +62,8 @@ const EXPECTED: Record<string, Expectation> = {
   'issue-to-pr.yaml': {
     // Read-only: a security report is handed to a human before anything is changed.
     // The full flow, with a real repository, is test/workflows/issue-to-pr.test.ts.
-    args: ['--input', 'issue=../examples/issue-to-pr/security-issue.json', '--input', 'repo=..'],
+    // weft's checkout lies outside workflows/, the workdir: the config lists it as a workspace root.
+    args: ['--input', 'issue=../examples/issue-to-pr/security-issue.json', '--input', 'repo=..', '--config', 'test/e2e/fixtures/weft-checkout.config.mjs'],
     exitCode: 0,
     status: 'succeeded',
     tasks: { analyze: 'succeeded', resolve: 'skipped', open_pr: 'skipped', escalate: 'succeeded' },

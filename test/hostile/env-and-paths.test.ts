@@ -4,7 +4,7 @@
  * from expressions, names with `=` or newlines, and a `cwd` that leads out of the
  * workdir through `..`, an absolute path or a symlink.
  */
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TaskError } from '../../src/engine/errors.js';
@@ -18,13 +18,13 @@ afterAll(() => temp.remove());
 
 const PROTECTED_MESSAGE = /^`(\w+)` cannot take its value from an expression: it decides which programs run or what code they load/;
 
-async function failure(input: ShellInput, workdir: string, env: Record<string, string> = {}): Promise<TaskError> {
+async function failure(input: ShellInput, workdir: string, env: Record<string, string> = {}, code = 'INVALID_INPUT'): Promise<TaskError> {
   const ctx = makeContext({ workdir, env });
   const error = await Promise.resolve(shellExecutor.execute(input, ctx)).then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toMatchObject({ code: 'INVALID_INPUT', retryable: false });
+  expect(error).toMatchObject({ code, retryable: false });
   return error as TaskError;
 }
 
@@ -106,9 +106,19 @@ describe('cwd', () => {
     ['escape', outside],
     ['sub/up/escape', outside],
   ])('refuses `%s`, which resolves outside the workdir', async (cwd, real) => {
-    const { realpathSync } = await import('node:fs');
-    const error = await failure({ run: 'touch ran', cwd }, workdir);
-    expect(error.message).toContain(`resolves to ${realpathSync(real)}, outside the task's workdir ${workdir}`);
+    const marker = `weft-escaped-${process.pid}`;
+    const error = await failure({ run: `touch ${marker}`, cwd }, workdir, {}, 'PATH_OUTSIDE_WORKSPACE');
+    expect(error.message).toContain(`cwd "${cwd}" resolves to ${realpathSync(real)}, outside the workspace (the task's workdir ${workdir})`);
+    expect(error.message).toContain('workspaceRoots in weft.config.mjs');
+    expect(existsSync(join(realpathSync(real), marker))).toBe(false);
+  });
+
+  it('runs in a directory outside the workdir once the operator lists it in workspaceRoots', async () => {
+    const ctx = makeContext({ workdir, workspaceRoots: [outside] });
+    expect((await shellExecutor.execute({ run: 'pwd -P', cwd: 'escape' }, ctx)).stdout).toBe(outside);
+    expect((await shellExecutor.execute({ run: 'pwd -P', cwd: '../outside' }, ctx)).stdout).toBe(outside);
+    const error = await Promise.resolve(shellExecutor.execute({ run: 'true', cwd: '..' }, ctx)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PATH_OUTSIDE_WORKSPACE', message: expect.stringContaining(`and the allowed roots ${outside}`) });
   });
 
   it.each([

@@ -26,7 +26,8 @@ afterEach(() => {
 });
 
 async function run(inputs: Record<string, unknown>): Promise<RunResult> {
-  const engine = new WorkflowEngine();
+  // The checkout and the example issues lie outside workflows/, the workdir: the operator allows them.
+  const engine = new WorkflowEngine({ workspaceRoots: [join(repo.dir, '..'), example] });
   const workflow = await engine.loadFile(join(root, 'workflows', 'issue-to-pr.yaml'));
   return engine.start(workflow, { inputs: { repo: repo.dir, issue: join(example, 'issue.json'), fix: join(example, 'fix.sh'), ...inputs }, workdir: join(root, 'workflows') }).result;
 }

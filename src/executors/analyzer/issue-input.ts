@@ -6,7 +6,6 @@
  * `gh issue view N --json number,title,body,labels,url` prints.
  */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { ErrorCodes, TaskError } from '../../engine/errors.js';
 import type { TaskContext } from '../../engine/executor.js';
@@ -14,6 +13,7 @@ import { gitResult } from '../git/git.js';
 import { GithubApi, githubToken } from '../github/client.js';
 import { fetchIssue } from '../github/issues.js';
 import { parseIssueRef, parseRepoName, type RepoName } from '../github/repository.js';
+import { workspacePath } from '../workspace-path.js';
 import type { AnalyzerInput, IssueData } from './types.js';
 
 const ISSUE_FILE = /\.(?:json|ya?ml)$/i;
@@ -30,7 +30,9 @@ export async function resolveIssue(input: AnalyzerInput, repo: string | undefine
     };
   }
   const ref = parseIssueRef(String(issue));
-  if (!ref && typeof issue === 'string' && ISSUE_FILE.test(issue)) return readIssueFile(resolve(ctx.workdir, issue));
+  if (!ref && typeof issue === 'string' && ISSUE_FILE.test(issue)) {
+    return readIssueFile(await workspacePath(issue, ctx, { what: `issue file "${issue}"`, kind: 'file' }));
+  }
   if (!ref) {
     throw new TaskError(
       ErrorCodes.INVALID_INPUT,

@@ -3,19 +3,22 @@
  * on GitHub or, by default, locally (a git remote such as a bare repository, and the
  * PR as markdown). Doing it twice never opens a second PR: it updates the first.
  */
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { ErrorCodes, TaskError } from '../../engine/errors.js';
 import { defineExecutor, type TaskContext } from '../../engine/executor.js';
 import { throwIfAborted } from '../git/child.js';
 import { changedFiles, type FileChange } from '../git/diff.js';
-import { commonGitDir, git, repoRoot, resolveCommit } from '../git/git.js';
+import { workspaceCheckout } from '../git/checkout.js';
+import { commonGitDir, git, resolveCommit } from '../git/git.js';
 import { assertBranchName } from '../git/refs.js';
 import { GithubApi, githubToken, webUrlOf } from '../github/client.js';
 import { upsertPullRequest } from '../github/pulls.js';
 import { parseRepoName } from '../github/repository.js';
 import { loadSchema } from '../load-schema.js';
+import { SERVICE_CIRCUIT_BREAKER } from '../service-breaker.js';
+import { newWorkspacePath } from '../workspace-path.js';
 import { writeLocalPullRequest } from './local.js';
-import { branchExists, pushBranch, remoteUrl } from './push.js';
+import { branchExists, pushBranch, pushTarget, remoteUrl } from './push.js';
 import { defaultBody, defaultTitle, withMarker } from './template.js';
 import type { PrGeneratorInput, PrGeneratorOutput } from './types.js';
 
@@ -29,7 +32,7 @@ export const prGeneratorExecutor = defineExecutor<PrGeneratorInput, PrGeneratorO
   inputSchema: loadSchema('pr-generator.input.json'),
   outputSchema: loadSchema('pr-generator.output.json'),
   retry: { maxAttempts: 4, backoff: 'exponential', delay: '2s', maxDelay: '2m', jitter: 'full' },
-  circuitBreaker: { failureThreshold: 5, resetAfter: '30s' },
+  circuitBreaker: SERVICE_CIRCUIT_BREAKER,
   circuitKey: (input) => (input.provider === 'github' ? originOf(input.github?.baseUrl ?? 'https://api.github.com') : undefined),
   execute: openPullRequest,
 });
@@ -50,13 +53,14 @@ async function openPullRequest(input: PrGeneratorInput, ctx: TaskContext): Promi
 }
 
 async function prepare(input: PrGeneratorInput, ctx: TaskContext): Promise<Prepared> {
-  const repo = await repoRoot(resolve(ctx.workdir, input.repo), ctx.signal);
+  const repo = await workspaceCheckout(input.repo, ctx, 'repo');
   const branch = assertBranchName(input.branch);
   const base = assertBranchName(input.base ?? 'main', 'base');
-  const remote = input.remote ?? 'origin';
-  if (remote.startsWith('-')) {
-    throw new TaskError(ErrorCodes.INVALID_INPUT, `remote "${remote}" starts with "-"; give a remote name, URL or path.`, { retryable: false });
+  const named = input.remote ?? 'origin';
+  if (named.startsWith('-')) {
+    throw new TaskError(ErrorCodes.INVALID_INPUT, `remote "${named}" starts with "-"; give a remote name, URL or path.`, { retryable: false });
   }
+  const remote = await pushTarget(repo, named, ctx);
   if (!(await branchExists(repo, branch, ctx.signal))) {
     throw new TaskError(ErrorCodes.INVALID_INPUT, `${repo} has no branch "${branch}". Give the resolver's branch output.`, { retryable: false });
   }
@@ -76,10 +80,10 @@ async function changesOn(repo: string, base: string, branch: string, signal: Abo
 }
 
 async function openLocally(input: PrGeneratorInput, p: Prepared, ctx: TaskContext): Promise<PrGeneratorOutput> {
+  const dir = await outputDir(input.outputDir, p.repo, ctx);
   await pushBranch({ repo: p.repo, remote: p.remote, branch: p.branch, signal: ctx.signal });
   const where = await remoteUrl(p.repo, p.remote, ctx.signal);
   ctx.log(`pushed ${p.branch} to ${where}`);
-  const dir = input.outputDir ? resolve(ctx.workdir, input.outputDir) : resolve(await commonGitDir(p.repo, ctx.signal), 'weft', 'pull-requests');
   const result = await writeLocalPullRequest({
     dir,
     branch: p.branch,
@@ -93,6 +97,13 @@ async function openLocally(input: PrGeneratorInput, p: Prepared, ctx: TaskContex
   });
   ctx.log(`${result.created ? 'wrote' : 'updated'} the pull request ${result.file}`);
   return { url: result.url, branch: p.branch, base: p.base, created: result.created, provider: 'local', remote: where, title: p.title, file: result.file };
+}
+
+/** `outputDir`, or a folder in the repository's git data; inside the workspace either way, since weft writes there. */
+async function outputDir(dir: string | undefined, repo: string, ctx: TaskContext): Promise<string> {
+  if (dir) return newWorkspacePath(dir, ctx, `outputDir "${dir}"`);
+  const path = join(await commonGitDir(repo, ctx.signal), 'weft', 'pull-requests');
+  return newWorkspacePath(path, ctx, `the default outputDir ${path} (in the repository's git folder)`);
 }
 
 async function openOnGithub(input: PrGeneratorInput, p: Prepared, ctx: TaskContext): Promise<PrGeneratorOutput> {

@@ -3,9 +3,12 @@
  * config entry (`GIT_CONFIG_COUNT`/`KEY`/`VALUE`), never in argv, the remote URL, or
  * git's config files, and every message git prints is redacted before it is shown.
  */
-import { TaskError } from '../../engine/errors.js';
+import { fileURLToPath } from 'node:url';
+import { ErrorCodes, TaskError } from '../../engine/errors.js';
+import type { TaskContext } from '../../engine/executor.js';
 import { GIT_FAILED, gitResult } from '../git/git.js';
 import { redact } from '../github/secrets.js';
+import { workspacePath } from '../workspace-path.js';
 
 export interface PushOptions {
   repo: string;
@@ -38,6 +41,37 @@ export async function pushBranch(options: PushOptions): Promise<void> {
     retryable: !auth && !rejected,
     exitCode: result.code ?? undefined,
   });
+}
+
+/**
+ * `remote` as the push will use it. A configured remote's name and a network URL
+ * stay as they are; a folder on this machine (a path, or a `file://` URL), which the
+ * push writes into, becomes its real path, and must lie inside the workspace.
+ */
+export async function pushTarget(repo: string, remote: string, ctx: TaskContext): Promise<string> {
+  const configured = await gitResult(['remote', 'get-url', '--', remote], { cwd: repo, signal: ctx.signal });
+  if (configured.code === 0) return remote;
+  const path = localPath(remote);
+  return path === undefined ? remote : workspacePath(path, ctx, { what: `remote "${remote}"`, kind: 'directory' });
+}
+
+/**
+ * The folder git reads `remote` as, by git's own rules: `scheme://` is a URL (a local
+ * one for `file://`), `helper::address` a remote helper, and `host:path` with no `/`
+ * before the colon an ssh address; anything else is a path.
+ */
+function localPath(remote: string): string | undefined {
+  if (/^file:\/\//i.test(remote)) {
+    try {
+      return fileURLToPath(remote);
+    } catch (error) {
+      throw new TaskError(ErrorCodes.INVALID_INPUT, `remote "${remote}" is not a file URL of this machine: ${(error as Error).message}.`, { retryable: false });
+    }
+  }
+  if (/^[A-Za-z][A-Za-z0-9+.-]*(?::\/\/|::)/.test(remote)) return undefined;
+  const colon = remote.indexOf(':');
+  const slash = remote.indexOf('/');
+  return colon === -1 || (slash !== -1 && slash < colon) ? remote : undefined;
 }
 
 /** The URL a remote name stands for, or the argument itself when it is already a URL or path. */

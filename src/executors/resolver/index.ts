@@ -2,18 +2,20 @@
  * The `resolver` executor: makes the change an issue asks for on a new branch in an
  * isolated worktree (never in the user's checkout), commits it, and runs `verify`.
  */
-import { resolve } from 'node:path';
 import { TaskError } from '../../engine/errors.js';
 import { defineExecutor, type TaskContext } from '../../engine/executor.js';
 import { runScript, throwIfAborted } from '../git/child.js';
 import { changedFiles, diffText, totals } from '../git/diff.js';
-import { git, identityEnv, repoRoot, resolveCommit } from '../git/git.js';
+import { workspaceCheckout } from '../git/checkout.js';
+import { git, identityEnv, resolveCommit } from '../git/git.js';
 import { assertBranchName, issueBranchName } from '../git/refs.js';
 import { addWorktree, defaultWorktreePath, removeWorktree } from '../git/worktree.js';
 import { loadSchema } from '../load-schema.js';
 import { applyStrategy, type Workspace } from './strategies.js';
 import type { ResolverInput, ResolverOutput } from './types.js';
 import { llmCircuitKey } from '../llm/config.js';
+import { SERVICE_CIRCUIT_BREAKER } from '../service-breaker.js';
+import { newWorkspacePath } from '../workspace-path.js';
 
 export type { ResolverInput, ResolverOutput } from './types.js';
 
@@ -29,17 +31,17 @@ export const resolverExecutor = defineExecutor<ResolverInput, ResolverOutput>({
   outputSchema: loadSchema('resolver.output.json'),
   retry: { maxAttempts: 2, backoff: 'exponential', delay: '2s', maxDelay: '30s' },
   shellInputs: ['command', 'verify'],
-  circuitBreaker: { failureThreshold: 5, resetAfter: '30s' },
+  circuitBreaker: SERVICE_CIRCUIT_BREAKER,
   circuitKey: (input, env) => (input.strategy === 'llm' ? llmCircuitKey(input.llm, env) : undefined),
   execute: resolveIssue,
 });
 
 async function resolveIssue(input: ResolverInput, ctx: TaskContext): Promise<ResolverOutput> {
   throwIfAborted(ctx.signal);
-  const repo = await repoRoot(resolve(ctx.workdir, input.repo), ctx.signal);
+  const repo = await workspaceCheckout(input.repo, ctx, 'repo');
   const base = await resolveCommit(repo, input.base ?? 'HEAD', ctx.signal);
   const branch = input.branch === undefined ? issueBranchName(input.issue) : assertBranchName(input.branch);
-  const worktree = input.worktree ? resolve(ctx.workdir, input.worktree) : await defaultWorktreePath(repo, branch, ctx.signal);
+  const worktree = await worktreePath(input.worktree, repo, branch, ctx);
   await addWorktree(repo, { branch, base, path: worktree }, ctx.signal);
   ctx.log(`branch ${branch} at ${base.slice(0, 12)}, in worktree ${worktree}`);
   const ws: Workspace = { worktree, branch, base };
@@ -54,6 +56,13 @@ async function resolveIssue(input: ResolverInput, ctx: TaskContext): Promise<Res
   }
   const verification = await verify(input.verify, ws, ctx);
   return { ...(await describeChange(ws, commit, ctx)), ...verification, strategy: input.strategy };
+}
+
+/** `worktree`, or a folder beside the repository's git data; inside the workspace either way, since weft writes there. */
+async function worktreePath(worktree: string | undefined, repo: string, branch: string, ctx: TaskContext): Promise<string> {
+  if (worktree) return newWorkspacePath(worktree, ctx, `worktree "${worktree}"`);
+  const path = await defaultWorktreePath(repo, branch, ctx.signal);
+  return newWorkspacePath(path, ctx, `the default worktree ${path} (in the repository's git folder)`);
 }
 
 /** Commits whatever the strategy left uncommitted; gives the branch's head. */

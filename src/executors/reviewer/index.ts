@@ -2,17 +2,18 @@
  * The `reviewer` executor: runs the checks, reads the diff against the base, and
  * reports findings, a score, and whether the change is approved or needs a human.
  */
-import { resolve } from 'node:path';
 import { defineExecutor, type TaskContext } from '../../engine/executor.js';
 import { throwIfAborted } from '../git/child.js';
 import { addedLines, changedFiles, diffText } from '../git/diff.js';
-import { repoRoot, resolveCommit } from '../git/git.js';
+import { workspaceCheckout } from '../git/checkout.js';
+import { resolveCommit } from '../git/git.js';
 import { loadSchema } from '../load-schema.js';
 import { checkFindings, checkSpecs, runChecks } from './checks.js';
 import { modelFindings } from './llm.js';
 import { applyRules, DEFAULT_POLICY } from './rules.js';
 import type { Finding, ReviewerInput, ReviewerOutput, Severity } from './types.js';
 import { llmCircuitKey } from '../llm/config.js';
+import { SERVICE_CIRCUIT_BREAKER } from '../service-breaker.js';
 
 export type { Finding, ReviewerInput, ReviewerOutput, ReviewPolicy } from './types.js';
 
@@ -29,14 +30,14 @@ export const reviewerExecutor = defineExecutor<ReviewerInput, ReviewerOutput>({
   outputSchema: loadSchema('reviewer.output.json'),
   retry: { maxAttempts: 2, backoff: 'exponential', delay: '2s', maxDelay: '30s', jitter: 'full' },
   shellInputs: ['checks'],
-  circuitBreaker: { failureThreshold: 5, resetAfter: '30s' },
+  circuitBreaker: SERVICE_CIRCUIT_BREAKER,
   circuitKey: (input, env) => (input.llmReview ? llmCircuitKey(input.llm, env) : undefined),
   execute: review,
 });
 
 async function review(input: ReviewerInput, ctx: TaskContext): Promise<ReviewerOutput> {
   throwIfAborted(ctx.signal);
-  const worktree = await repoRoot(resolve(ctx.workdir, input.worktree), ctx.signal);
+  const worktree = await workspaceCheckout(input.worktree, ctx, 'worktree');
   const base = await resolveCommit(worktree, input.base, ctx.signal);
   const head = await resolveCommit(worktree, 'HEAD', ctx.signal);
   const files = await changedFiles(worktree, base, head, ctx.signal);

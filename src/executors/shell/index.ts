@@ -3,12 +3,12 @@
  * process group of its own. Its outputs are the exit code, the tail of stdout, and
  * whatever the script appended to `$WEFT_OUTPUT`.
  */
-import { realpath, stat } from 'node:fs/promises';
-import { resolve, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { ErrorCodes, TaskError } from '../../engine/errors.js';
 import { defineExecutor, type TaskContext } from '../../engine/executor.js';
 import { loadSchema } from '../load-schema.js';
+import { workspacePath } from '../workspace-path.js';
 import { shellCommand } from './command.js';
 import { scriptEnvironment } from './environment.js';
 import { logLine } from './log-text.js';
@@ -62,7 +62,7 @@ interface Captured {
 
 async function runShell(input: ShellInput, ctx: TaskContext): Promise<ShellOutput> {
   throwIfAborted(ctx.signal);
-  const cwd = await resolveCwd(input.cwd, ctx.workdir);
+  const cwd = await resolveCwd(input.cwd, ctx);
   const outputFile = await createOutputFile();
   try {
     const captured = await runScript(input, ctx, cwd, outputFile.path);
@@ -103,25 +103,20 @@ async function runScript(input: ShellInput, ctx: TaskContext, cwd: string, outpu
 }
 
 /**
- * Logs the lines of `stream`'s first MAX_LOGGED_BYTES and keeps its tail; the
- * returned function flushes and gives the tail.
+ * Logs the lines of `stream`'s first MAX_LOGGED_BYTES (up to the end of the line
+ * that crosses it: a line cut short could hold half a secret) and keeps its tail;
+ * the returned function flushes and gives the tail.
  */
 function capture(stream: Readable, tailBytes: number, onLine: (line: string) => void, note: (text: string) => void): () => string {
-  const lines = new LineSplitter((line) => onLine(logLine(line)));
+  const lines = new LineSplitter((line) => onLine(logLine(line)), MAX_LOGGED_BYTES);
   const tail = new TailBuffer(tailBytes);
-  let logged = 0;
-  let unlogged = 0;
   stream.on('data', (chunk: Buffer) => {
     tail.push(chunk);
-    if (logged < MAX_LOGGED_BYTES) {
-      lines.push(chunk);
-      logged += chunk.length;
-    } else {
-      unlogged += chunk.length;
-    }
+    lines.push(chunk);
   });
   return () => {
     lines.end();
+    const unlogged = lines.droppedBytes;
     if (unlogged > 0) note(`the log stops after ${MAX_LOGGED_BYTES} bytes; ${unlogged} more were read but not logged (the last ${tailBytes} bytes are kept)`);
     return tail.text();
   };
@@ -148,26 +143,15 @@ async function outputsOf(captured: Captured, outputFile: OutputFile, ctx: TaskCo
 }
 
 /**
- * The directory to run in, as a real path inside the task's workdir. Symlinks are
- * resolved first, so a link (or `..`) that leads out of the workdir is refused.
+ * The directory to run in: the workdir, or `cwd` as a real path inside the
+ * workspace (see workspace-path.ts), so a link or `..` that leads out is refused.
  */
-async function resolveCwd(cwd: string | undefined, workdir: string): Promise<string> {
-  const path = resolve(workdir, cwd ?? '.');
-  const named = cwd === undefined ? `the task's workdir ${path}` : `cwd "${cwd}" (${path})`;
-  const info = await stat(path).catch(() => undefined);
-  if (!info?.isDirectory()) {
-    const problem = info ? 'is not a directory' : 'does not exist';
-    throw invalidCwd(`${named} ${problem}. Create the directory before this task runs, or fix the path (a relative cwd starts at ${workdir}).`);
+async function resolveCwd(cwd: string | undefined, ctx: TaskContext): Promise<string> {
+  if (cwd !== undefined) return workspacePath(cwd, ctx, { what: `cwd "${cwd}"`, kind: 'directory' });
+  if (!(await stat(ctx.workdir).catch(() => undefined))?.isDirectory()) {
+    throw new TaskError(ErrorCodes.INVALID_INPUT, `the task's workdir ${ctx.workdir} is not a directory. Create it before this task runs.`, { retryable: false });
   }
-  const [real, root] = await Promise.all([realpath(path), realpath(workdir)]);
-  if (cwd !== undefined && real !== root && !real.startsWith(root.endsWith(sep) ? root : root + sep)) {
-    throw invalidCwd(`${named} resolves to ${real}, outside the task's workdir ${root}. A task runs inside its workdir; use a directory under it.`);
-  }
-  return cwd === undefined ? path : real;
-}
-
-function invalidCwd(message: string): TaskError {
-  return new TaskError(ErrorCodes.INVALID_INPUT, message, { retryable: false });
+  return ctx.workdir;
 }
 
 function spawnFailed(command: string, error: unknown): TaskError {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TaskError } from '../../../src/engine/errors.js';
@@ -16,8 +16,8 @@ beforeEach(() => {
 });
 afterEach(() => repo.remove());
 
-function analyze(input: AnalyzerInput, env: Record<string, string> = {}): Promise<Analysis> {
-  return Promise.resolve(analyzerExecutor.execute(input, makeContext({ workdir: repo.dir, env })));
+function analyze(input: AnalyzerInput, env: Record<string, string> = {}, workdir = repo.dir): Promise<Analysis> {
+  return Promise.resolve(analyzerExecutor.execute(input, makeContext({ workdir, env })));
 }
 
 describe('analyzer executor', () => {
@@ -30,12 +30,13 @@ describe('analyzer executor', () => {
     const file = join(repo.dir, '..', 'issue.json');
     const gh = { number: 5, title: 'Typo in README', body: 'README.md says "qurey".', labels: [{ id: 'L1', name: 'documentation' }], url: 'https://github.com/acme/q/issues/5' };
     writeFileSync(file, JSON.stringify(gh));
-    const out = await analyze({ issue: '../issue.json', repo: '.' });
+    const out = await analyze({ issue: 'issue.json', repo: 'work' }, {}, join(repo.dir, '..'));
     expect(out).toMatchObject({ category: 'docs', issue: { number: 5, labels: ['documentation'], url: gh.url } });
   });
 
   it('refuses a repo that is not a git checkout', async () => {
-    const error = await analyze({ issue: { title: 'x' }, repo: '/' }).catch((e: unknown) => e);
+    mkdirSync(join(repo.dir, '..', 'plain'));
+    const error = await analyze({ issue: { title: 'x' }, repo: 'plain' }, {}, join(repo.dir, '..')).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'NOT_A_REPOSITORY', retryable: false });
   });
 

@@ -115,15 +115,18 @@ describe('resolver, command strategy', () => {
 describe('resolver, patch strategy', () => {
   const patch = ['--- a/src/add.js', '+++ b/src/add.js', '@@ -1,3 +1,3 @@', ' export function add(a, b) {', '-  return a - b;', '+  return a + b;', ' }', ''].join('\n');
 
+  // The workdir holds the checkout and the patches beside it.
+  const besideRepo = () => makeContext({ workdir: join(repo.dir, '..') });
+
   it('applies a patch file given relative to the workdir', async () => {
     writeFileSync(join(repo.dir, '..', 'fix.patch'), patch);
-    const out = await resolve({ strategy: 'patch', patch: '../fix.patch', verify: 'sh test.sh' });
+    const out = await resolve({ repo: 'work', strategy: 'patch', patch: 'fix.patch', verify: 'sh test.sh' }, besideRepo());
     expect(out).toMatchObject({ files: ['src/add.js'], verified: true, strategy: 'patch' });
   });
 
   it('refuses a patch that does not apply, without retrying', async () => {
     writeFileSync(join(repo.dir, '..', 'bad.patch'), patch.replace('return a - b', 'return a * b'));
-    const error = await failure(resolve({ strategy: 'patch', patch: '../bad.patch' }));
+    const error = await failure(resolve({ repo: 'work', strategy: 'patch', patch: 'bad.patch' }, besideRepo()));
     expect(error).toMatchObject({ code: 'PATCH_DOES_NOT_APPLY', retryable: false });
   });
 });
