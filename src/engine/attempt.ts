@@ -1,77 +1,18 @@
 /**
- * One attempt of one task: input checked, executor called under a timeout and an
- * abort signal, output checked. Cross-cutting behaviour is a list of layers
- * `(call, next)` composed in one small loop, so timeouts, schema checks (and later
- * breakers or metrics) stay out of the run's logic.
+ * One attempt of one task: the executor called under a timeout and an abort
+ * signal, with cross-cutting behaviour (circuit breakers, schema checks, storable
+ * outputs) in layers.
+ *
+ * A layer is synchronous: it runs when the attempt enters, may refuse it by
+ * throwing, and may hand back an exit that sees the attempt's end on the way out.
+ * So however many layers there are, an attempt costs the dispatcher's promise and
+ * one `then` on it: the dependents of a task whose executor returns at once start
+ * one microtask later.
  */
-import type { ValidateFunction } from 'ajv';
 import { format } from 'node:util';
 import { ErrorCodes, TaskError } from './errors.js';
 import type { Executor, LogStream, TaskContext } from './executor.js';
-import type { SchemaChecker } from './schema-checker.js';
 import type { ApprovalDecision, CircuitBreakerOptions } from './types.js';
-
-/**
- * An attempt's abort switch, shaped like an AbortController. Node's AbortSignal is an
- * EventTarget that costs microseconds to make and to listen on, so it is made only
- * when someone reads `signal` (an executor that wants to stop early); the engine's own
- * layers watch the switch through `aborted`, `reason` and one plain listener.
- */
-export class AttemptAbort implements AbortController {
-  aborted = false;
-  reason: unknown = undefined;
-  /** The abort layer's listener, called once on abort. */
-  listener: (() => void) | undefined = undefined;
-  private controller: AbortController | undefined = undefined;
-
-  get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.aborted) this.controller.abort(this.reason);
-    }
-    return this.controller.signal;
-  }
-
-  abort(reason?: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
-    this.controller?.abort(this.reason);
-    this.listener?.();
-  }
-}
-
-/**
- * The context an engine attempt hands its executor. A class rather than an object
- * literal so that `signal` can be a getter, on the prototype, that leaves the
- * AbortSignal unmade unless the executor reads it.
- */
-export class AttemptContext implements TaskContext {
-  readonly log: (...args: unknown[]) => void;
-
-  constructor(
-    private readonly abortSwitch: AttemptAbort,
-    readonly runId: string,
-    readonly taskId: string,
-    readonly attempt: number,
-    readonly workdir: string,
-    readonly env: Record<string, string>,
-    readonly workflow: string,
-    readonly startedAt: string,
-    readonly approval: ApprovalDecision | undefined,
-    readonly logStream: (stream: LogStream, line: string) => void,
-  ) {
-    this.log = (...args) => logStream('log', format(...args));
-  }
-
-  get signal(): AbortSignal {
-    return this.abortSwitch.signal;
-  }
-
-  get idempotencyKey(): string {
-    return `${this.runId}/${this.taskId}`;
-  }
-}
 
 export interface AttemptCall {
   executor: Executor;
@@ -83,9 +24,23 @@ export interface AttemptCall {
   abandonGraceMs: number;
   /** The circuit-breaker settings for this executor in this workflow, when it has one. */
   circuitBreaker?: CircuitBreakerOptions;
+  /** The run has secrets: `input` and `ctx.env` may hold their values (a dispatcher that sends them elsewhere must protect them). */
+  hasSecrets?: boolean;
 }
 
-export type AttemptLayer = (call: AttemptCall, next: () => Promise<unknown>) => Promise<unknown>;
+/**
+ * Runs as the attempt enters, outermost layer first; throwing fails the attempt
+ * (the exits of the layers already entered see the error). The exit it returns, if
+ * any, sees the attempt's end, innermost layer first.
+ */
+export type AttemptLayer = (call: AttemptCall) => AttemptExit | undefined;
+
+export interface AttemptExit {
+  /** Sees what the executor returned: returns it (or a replacement), or throws to fail the attempt. */
+  succeeded?(value: unknown, call: AttemptCall): unknown;
+  /** Sees why the attempt failed: returns the error to pass on. */
+  failed?(error: unknown, call: AttemptCall): unknown;
+}
 
 export type AttemptOutcome = { ok: true; outputs: unknown } | { ok: false; error: TaskError };
 
@@ -111,115 +66,173 @@ export const inProcessDispatcher: Dispatcher = {
   },
 };
 
+/** Where an attempt's log lines go. */
+export interface LogSink {
+  logLine(stream: LogStream, line: string): void;
+}
+
 /**
- * Runs the layers outermost first, the dispatched executor innermost. Never rejects.
- * Written with `then` and module-level callbacks rather than as an async function:
- * it runs once per attempt, and an async frame suspended across an await costs
- * several hundred bytes of garbage.
+ * One attempt, from entering its layers to its outcome; also its abort switch.
+ * Node's AbortSignal is an EventTarget that costs microseconds to make and to listen
+ * on, so it is made only when someone reads `signal` (an executor that wants to stop
+ * early); the attempt watches its own `aborted` flag.
+ *
+ * After an abort (cancellation, or `timeoutMs` passing) the executor gets
+ * `abandonGraceMs` to stop (a shell task kills its processes); then the attempt ends
+ * with the abort's reason and whatever the executor returns later is discarded.
  */
-export function runAttempt(call: AttemptCall, layers: readonly AttemptLayer[], dispatcher: Dispatcher = inProcessDispatcher): Promise<AttemptOutcome> {
-  const next = (i: number): Promise<unknown> => {
-    const layer = layers[i];
-    if (!layer) return dispatcher.dispatch(call);
-    return layer(call, () => next(i + 1));
-  };
-  let outputs: Promise<unknown>;
-  try {
-    // Promise.resolve hands a native promise back as is, and adopts anything else as `await` would.
-    outputs = Promise.resolve(next(0));
-  } catch (error) {
-    return Promise.resolve(failed(error));
+export abstract class Attempt implements AttemptCall, AbortController {
+  input: unknown = undefined;
+  ctx!: TaskContext;
+  aborted = false;
+  reason: unknown = undefined;
+  private abortController: AbortController | undefined = undefined;
+  private exits: AttemptExit[] | undefined = undefined;
+  private exitCount = 0;
+  private timer: NodeJS.Timeout | undefined = undefined;
+  private graceTimer: NodeJS.Timeout | undefined = undefined;
+  /** Between dispatch and the end: an abort then starts the grace period. */
+  private inFlight = false;
+  private over = false;
+
+  /** Called once, with how the attempt ended. */
+  protected abstract ended(outcome: AttemptOutcome): void;
+
+  // Read from what the attempt belongs to rather than copied into it: a queued attempt stays small.
+  abstract get executor(): Executor;
+  abstract get timeoutMs(): number | undefined;
+  abstract get abandonGraceMs(): number;
+  abstract get circuitBreaker(): CircuitBreakerOptions | undefined;
+  abstract get hasSecrets(): boolean;
+
+  get controller(): AbortController {
+    return this;
   }
-  return outputs.then(succeeded, failed);
-}
 
-function succeeded(outputs: unknown): AttemptOutcome {
-  return { ok: true, outputs };
-}
-
-function failed(error: unknown): AttemptOutcome {
-  return { ok: false, error: TaskError.from(error) };
-}
-
-/**
- * Checks input before and output after against the executor's schemas. Not an async
- * function: it adds one `then` to the attempt's promise chain rather than a promise
- * and an await of its own.
- */
-export function schemaLayer(checker: SchemaChecker): AttemptLayer {
-  return (call, next) => {
-    const { input, output } = checker.validatorsFor(call.executor);
-    if (input && !input(call.input)) {
-      const error = new TaskError(ErrorCodes.INVALID_INPUT, describe(`input of executor "${call.executor.name}"`, input), {
-        retryable: false,
-        details: input.errors,
-      });
-      return Promise.reject(error);
+  get signal(): AbortSignal {
+    if (!this.abortController) {
+      this.abortController = new AbortController();
+      if (this.aborted) this.abortController.abort(this.reason);
     }
-    if (!output) return next();
-    return next().then((result) => {
-      if (!output(result)) {
-        throw new TaskError(ErrorCodes.INVALID_OUTPUT, describe(`output of executor "${call.executor.name}"`, output), {
-          details: output.errors,
-        });
+    return this.abortController.signal;
+  }
+
+  abort(reason?: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
+    this.abortController?.abort(this.reason);
+    if (this.inFlight) this.graceTimer = setTimeout(abandon, this.abandonGraceMs, this);
+  }
+
+  /** Enters the layers, outermost first, and hands the call to the dispatcher. */
+  protected dispatch(layers: readonly AttemptLayer[], dispatcher: Dispatcher): void {
+    if (this.timeoutMs !== undefined) this.timer = setTimeout(timeOut, this.timeoutMs, this);
+    let settled: Promise<unknown>;
+    if (this.aborted) {
+      settled = Promise.reject(this.reason);
+    } else {
+      this.inFlight = true;
+      try {
+        for (const layer of layers) {
+          const exit = layer(this);
+          // Sized for every layer at once: pushing onto `[]` would allocate room for 17.
+          if (exit) (this.exits ??= new Array<AttemptExit>(layers.length))[this.exitCount++] = exit;
+        }
+        settled = dispatcher.dispatch(this);
+      } catch (error) {
+        settled = Promise.reject(error);
       }
-      return result;
-    });
-  };
+    }
+    settled.then(
+      (value) => this.leave(true, value),
+      (error: unknown) => this.leave(false, error),
+    );
+  }
+
+  /** Ends the attempt without calling the executor, one microtask from now as if it had been called. */
+  protected refuse(error: TaskError): void {
+    void Promise.resolve().then(() => this.end({ ok: false, error }));
+  }
+
+  /** Passes the executor's result out through the exits, innermost first. */
+  private leave(ok: boolean, value: unknown): void {
+    const exits = this.exits;
+    if (exits) {
+      for (let i = this.exitCount - 1; i >= 0; i--) {
+        const exit = exits[i]!;
+        try {
+          if (!ok) {
+            if (exit.failed) value = exit.failed(value, this);
+          } else if (exit.succeeded) {
+            value = exit.succeeded(value, this);
+          }
+        } catch (error) {
+          ok = false;
+          value = error;
+        }
+      }
+    }
+    if (this.over) return;
+    if (this.aborted) this.end({ ok: false, error: TaskError.from(this.reason) });
+    else this.end(ok ? { ok: true, outputs: value } : { ok: false, error: TaskError.from(value) });
+  }
+
+  /** @internal the grace period is over, or the result is in. */
+  end(outcome: AttemptOutcome): void {
+    if (this.over) return;
+    this.over = true;
+    this.inFlight = false;
+    clearTimeout(this.timer);
+    clearTimeout(this.graceTimer);
+    this.ended(outcome);
+  }
 }
 
-function describe(what: string, validate: ValidateFunction): string {
-  const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
-  return `${what} is invalid: ${problems.join('; ')}`;
+function timeOut(attempt: Attempt): void {
+  attempt.abort(new TaskError(ErrorCodes.TIMEOUT, `timed out after ${attempt.timeoutMs} ms`));
+}
+
+function abandon(attempt: Attempt): void {
+  attempt.end({ ok: false, error: TaskError.from(attempt.reason) });
 }
 
 /**
- * Bounds the attempt by `timeoutMs` and ends it when its signal aborts. After an
- * abort the executor gets `abandonGraceMs` to stop (a shell task kills its
- * processes); then it is abandoned and whatever it returns later is discarded.
+ * The context an engine attempt hands its executor. A class rather than an object
+ * literal so that `signal`, `log` and `logStream` can be getters, on the prototype,
+ * that make nothing unless the executor reads them.
  */
-export const abortLayer: AttemptLayer = (call, next) => {
-  const { controller, timeoutMs } = call;
-  // An AttemptAbort is watched directly; a plain AbortController (from a caller of runAttempt) through its signal.
-  const state: { readonly aborted: boolean; readonly reason: unknown } = controller instanceof AttemptAbort ? controller : controller.signal;
-  if (state.aborted) return Promise.reject(state.reason);
-  return new Promise((resolve, reject) => {
-    let graceTimer: NodeJS.Timeout | undefined;
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            controller.abort(new TaskError(ErrorCodes.TIMEOUT, `timed out after ${timeoutMs} ms`));
-          }, timeoutMs);
-    const settle = (fn: () => void) => {
-      clearTimeout(timer);
-      clearTimeout(graceTimer);
-      unwatch(controller, onAbort);
-      fn();
-    };
-    const onAbort = () => {
-      graceTimer = setTimeout(() => settle(() => reject(state.reason)), call.abandonGraceMs);
-    };
-    watch(controller, onAbort);
-    let inner: Promise<unknown>;
-    try {
-      inner = next();
-    } catch (error) {
-      inner = Promise.reject(error);
-    }
-    inner.then(
-      (value) => settle(() => (state.aborted ? reject(state.reason) : resolve(value))),
-      (error) => settle(() => reject(state.aborted ? state.reason : error)),
-    );
-  });
-};
+export class AttemptContext implements TaskContext {
+  private logFn: ((...args: unknown[]) => void) | undefined = undefined;
+  private logStreamFn: ((stream: LogStream, line: string) => void) | undefined = undefined;
 
-function watch(controller: AbortController, onAbort: () => void): void {
-  if (controller instanceof AttemptAbort) controller.listener = onAbort;
-  else controller.signal.addEventListener('abort', onAbort, { once: true });
-}
+  constructor(
+    private readonly owner: Attempt & LogSink,
+    readonly runId: string,
+    readonly taskId: string,
+    readonly attempt: number,
+    readonly workdir: string,
+    readonly env: Record<string, string>,
+    readonly workflow: string,
+    readonly startedAt: string,
+    readonly approval: ApprovalDecision | undefined,
+    readonly workspaceRoots: readonly string[],
+  ) {}
 
-function unwatch(controller: AbortController, onAbort: () => void): void {
-  if (controller instanceof AttemptAbort) controller.listener = undefined;
-  else controller.signal.removeEventListener('abort', onAbort);
+  get signal(): AbortSignal {
+    return this.owner.signal;
+  }
+
+  get idempotencyKey(): string {
+    return `${this.runId}/${this.taskId}`;
+  }
+
+  /** A function, not a method: executors may pass it around on its own. */
+  get log(): (...args: unknown[]) => void {
+    return (this.logFn ??= (...args) => this.owner.logLine('log', format(...args)));
+  }
+
+  get logStream(): (stream: LogStream, line: string) => void {
+    return (this.logStreamFn ??= (stream, line) => this.owner.logLine(stream, line));
+  }
 }

@@ -54,24 +54,29 @@ export class CircuitBreakers extends EventEmitter<CircuitEvents> {
     return this.breakers.get(executor)?.state ?? 'closed';
   }
 
-  /** The attempt layer; attempts without `call.circuitBreaker` settings pass straight through. */
+  /**
+   * The attempt layer. Attempts without `call.circuitBreaker` settings pass straight
+   * through, with no exit: they cost one property read.
+   */
   layer(): AttemptLayer {
-    return async (call, next) => {
-      if (!call.circuitBreaker) return next();
+    return (call) => {
+      if (!call.circuitBreaker) return undefined;
       const { executor } = call;
       const key = executor.circuitKey ? executor.circuitKey(call.input, call.ctx.env) : '';
-      if (key === undefined) return next();
+      if (key === undefined) return undefined;
       const options = resolve(call.circuitBreaker);
       const name = key ? `${executor.name} ${key}` : executor.name;
       this.admit(name, options);
-      try {
-        const result = await next();
-        this.succeeded(name);
-        return result;
-      } catch (error) {
-        this.failed(name, TaskError.from(error), options);
-        throw error;
-      }
+      return {
+        succeeded: (result) => {
+          this.succeeded(name);
+          return result;
+        },
+        failed: (error) => {
+          this.failed(name, TaskError.from(error), options);
+          return error;
+        },
+      };
     };
   }
 

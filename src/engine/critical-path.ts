@@ -3,7 +3,7 @@
  * unit each; once the store has timed a workflow's tasks, the scheduler ranks by
  * those times instead, so the longest real chain starts first.
  */
-import { TaskGraph } from './load/graph.js';
+import { needIndexes, TaskGraph } from './load/graph.js';
 import type { CompiledWorkflow } from './types.js';
 
 export function withEstimates(workflow: CompiledWorkflow, estimates: ReadonlyMap<string, number>): readonly number[] {
@@ -12,7 +12,6 @@ export function withEstimates(workflow: CompiledWorkflow, estimates: ReadonlyMap
   for (const ms of estimates.values()) total += ms;
   // Tasks never timed yet (new ones) count as an average task.
   const fallback = total / estimates.size;
-  const index = new Map(workflow.tasks.map((task, i) => [task.id, i]));
-  const graph = new TaskGraph(workflow.tasks.map((task) => task.needs.map((need) => index.get(need)!)));
+  const graph = new TaskGraph(needIndexes(workflow));
   return graph.criticalPath(graph.sort().order, (i) => estimates.get(workflow.tasks[i]!.id) ?? fallback);
 }

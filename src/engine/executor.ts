@@ -24,6 +24,12 @@ export interface TaskContext {
   logStream(stream: LogStream, line: string): void;
   /** The directory tasks run in: `start({ workdir })`, else the current directory (`weft run` passes the workflow file's directory). */
   workdir: string;
+  /**
+   * Directories besides `workdir` that the operator lets executors use (the engine's
+   * `workspaceRoots` option, `workspaceRoots` in weft.config.mjs), as absolute paths.
+   * A workflow cannot add to them. See src/executors/workspace-path.ts.
+   */
+  workspaceRoots?: readonly string[];
   /** `<runId>/<taskId>`: the same for every attempt of this task in this run. */
   idempotencyKey: string;
   /** Workflow env < task env < values of expressions found in script inputs. */

@@ -1,7 +1,11 @@
 /**
- * Turns a compiled workflow into what its run needs: for each task, its executor,
- * merged retry policy, the limits it takes while running (engine, run and executor
- * concurrency, resource pools), its circuit-breaker settings, and its rank.
+ * Turns a compiled workflow into what its run needs: for each task, its rank and
+ * the executor plans its attempts use (executor, merged retry policy, the limits it
+ * takes while running, circuit-breaker settings).
+ *
+ * Executor plans are shared: tasks with the same executor, retry options and
+ * resources get the same plan object, so a 100,000-task workflow of one kind of task
+ * resolves one retry policy and one list of demands, not 100,000.
  */
 import { withEstimates } from './critical-path.js';
 import { UsageError } from './errors.js';
@@ -9,7 +13,7 @@ import type { Executor } from './executor.js';
 import { resolveRetryPolicy } from './retry-policy.js';
 import { Limit, type Demand } from './scheduler.js';
 import type { ExecutorPlan, TaskPlan } from './task-node.js';
-import type { CircuitBreakerOptions, CompiledTask, CompiledWorkflow, RetryOptions, Template } from './types.js';
+import type { CircuitBreakerOptions, CompiledTask, CompiledWorkflow, RetryOptions } from './types.js';
 
 /** Limits shared by every run of an engine. */
 export interface EngineLimits {
@@ -38,40 +42,65 @@ export function planRun(workflow: CompiledWorkflow, context: PlanContext): TaskP
     pools: new Map(Object.entries(workflow.resources).map(([name, capacity]) => [name, new Limit(name, capacity)])),
   };
   const critical = withEstimates(workflow, context.estimates);
+  const plans = new ExecutorPlans(workflow, context, run);
   return workflow.tasks.map((task, i): TaskPlan => {
-    const plan: TaskPlan = {
-      task,
-      criticalPath: critical[i] ?? 0,
-      ...executorPlan(task, task.uses, task.with, task.exprEnv, task.retry, workflow, context, run),
-    };
-    const { fallback } = task;
-    if (fallback) plan.fallback = executorPlan(task, fallback.uses, fallback.with, fallback.exprEnv, undefined, workflow, context, run);
+    const plan: TaskPlan = { task, index: i, criticalPath: critical[i] ?? 0, primary: plans.for(task, task.uses, task.retry) };
+    if (task.fallback) plan.fallback = plans.for(task, task.fallback.uses, undefined);
     return plan;
   });
 }
 
-function executorPlan(
-  task: CompiledTask,
-  uses: string,
-  input: Template<Record<string, unknown>>,
-  exprEnv: Record<string, Template>,
-  retry: RetryOptions | undefined,
-  workflow: CompiledWorkflow,
-  context: PlanContext,
-  run: RunLimits,
-): ExecutorPlan {
-  const executor = context.executors.get(uses);
-  if (!executor) throw new UsageError(`task "${task.id}" uses executor "${uses}", which this engine does not have; register it first`);
-  const plan: ExecutorPlan = {
-    executor,
-    policy: resolveRetryPolicy(executor.retry, retry),
-    demands: demandsOf(task, executor, context.limits, run),
-    input,
-    exprEnv,
-  };
-  const layers = [executor.circuitBreaker, context.circuitBreakers[uses], workflow.circuitBreakers?.[uses]];
-  if (layers.some((layer) => layer !== undefined)) plan.circuitBreaker = Object.assign({}, ...layers) as CircuitBreakerOptions;
-  return plan;
+/** Executor plans of one run, made once per distinct (executor, retry options, resources). */
+class ExecutorPlans {
+  private readonly byKey = new Map<string, ExecutorPlan>();
+  /** Tasks without their own `retry` share the workflow's defaults object: one key per such object. */
+  private readonly retryKeys = new WeakMap<RetryOptions, string>();
+  /** The last plan handed out for a task asking for no resources: neighbouring tasks are usually alike. */
+  private last?: { uses: string; retry: RetryOptions | undefined; plan: ExecutorPlan };
+
+  constructor(
+    private readonly workflow: CompiledWorkflow,
+    private readonly context: PlanContext,
+    private readonly run: RunLimits,
+  ) {}
+
+  for(task: CompiledTask, uses: string, retry: RetryOptions | undefined): ExecutorPlan {
+    const resources = resourcesKey(task.resources);
+    const { last } = this;
+    if (resources === '' && last && last.retry === retry && last.uses === uses) return last.plan;
+    const key = `${uses}\n${this.retryKey(retry)}\n${resources}`;
+    let plan = this.byKey.get(key);
+    if (!plan) this.byKey.set(key, (plan = this.make(task, uses, retry)));
+    if (resources === '') this.last = { uses, retry, plan };
+    return plan;
+  }
+
+  private retryKey(retry: RetryOptions | undefined): string {
+    if (!retry) return '';
+    let key = this.retryKeys.get(retry);
+    if (key === undefined) this.retryKeys.set(retry, (key = JSON.stringify(retry)));
+    return key;
+  }
+
+  private make(task: CompiledTask, uses: string, retry: RetryOptions | undefined): ExecutorPlan {
+    const { context } = this;
+    const executor = context.executors.get(uses);
+    if (!executor) throw new UsageError(`task "${task.id}" uses executor "${uses}", which this engine does not have; register it first`);
+    const plan: ExecutorPlan = {
+      executor,
+      policy: resolveRetryPolicy(executor.retry, retry),
+      demands: demandsOf(task, executor, context.limits, this.run),
+    };
+    const layers = [executor.circuitBreaker, context.circuitBreakers[uses], this.workflow.circuitBreakers?.[uses]];
+    if (layers.some((layer) => layer !== undefined)) plan.circuitBreaker = Object.assign({}, ...layers) as CircuitBreakerOptions;
+    return plan;
+  }
+}
+
+/** Most tasks ask for no resources; the rest are keyed by what they ask for. */
+function resourcesKey(resources: Record<string, number>): string {
+  for (const _ in resources) return JSON.stringify(resources);
+  return '';
 }
 
 /** Every limit a task takes while it runs, with amounts. */

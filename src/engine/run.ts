@@ -12,15 +12,17 @@ import type { AttemptLayer, Dispatcher } from './attempt.js';
 import { ErrorCodes, TaskError } from './errors.js';
 import type { RunEventListeners } from './events.js';
 import { completeAggregate, expand } from './fan-out.js';
+import { isoTime } from './iso-time.js';
+import { dependentTable, needIndexes } from './load/graph.js';
 import { isTruthy } from './load/index.js';
 import { runSnapshot } from './run-snapshot.js';
 import { SecretMask } from './secret-mask.js';
-import type { Scheduler } from './scheduler.js';
+import { heldBy, type Scheduler } from './scheduler.js';
 import type { RunDefinition, RunRecord, RunStore } from './store/index.js';
 import { TaskAttempts } from './task-attempts.js';
 import { isTerminal, TaskNode, type TaskPlan } from './task-node.js';
 import { decide } from './trigger-rules.js';
-import type { CompiledWorkflow, ExpressionContext, RunResult, RunStatus, TaskResult, TaskStatus, Template } from './types.js';
+import type { CompiledWorkflow, DependentTable, ExpressionContext, RunResult, RunStatus, TaskErrorInfo, TaskResult, TaskStatus, Template } from './types.js';
 
 export interface RunContext {
   scheduler: Scheduler;
@@ -28,6 +30,8 @@ export interface RunContext {
   layers: readonly AttemptLayer[];
   dispatcher: Dispatcher;
   abandonGraceMs: number;
+  /** The engine's `workspaceRoots`, handed to every attempt's context. */
+  workspaceRoots: readonly string[];
 }
 
 export interface RunSetup {
@@ -47,7 +51,11 @@ export interface RunSetup {
 type StopCause = 'cancel' | 'failFast' | 'timeout';
 
 const EMPTY_CONTEXT: ExpressionContext = { inputs: {}, env: {}, tasks: {}, run: { id: '' }, workflow: { name: '' } };
-const ACTIVE: ReadonlySet<TaskStatus> = new Set(['queued', 'running', 'retrying']);
+
+/** Queued, running or backing off: while any node is, the run is not idle. */
+function isActive(status: TaskStatus): boolean {
+  return status === 'queued' || status === 'running' || status === 'retrying';
+}
 
 export class Run extends EventEmitter<RunEventListeners> {
   readonly id: string;
@@ -64,7 +72,13 @@ export class Run extends EventEmitter<RunEventListeners> {
   readonly mask?: SecretMask;
 
   private readonly nodes: TaskNode[];
-  private readonly byId = new Map<string, TaskNode>();
+  private readonly dependents: DependentTable;
+  /** Nodes by id, instances included; made on first use, since most runs never look a node up by id. */
+  private nodesById?: Map<string, TaskNode>;
+  /** The record's `tasks` as the run started: the live results in task order (new runs only). */
+  private startTasks?: Record<string, TaskResult>;
+  /** The store keeps the result objects it is handed, so a node's later changes need not be saved again. */
+  private readonly storeKeepsObjects: boolean;
   private readonly settled: TaskNode[] = [];
   private readonly attempts: TaskAttempts;
   private readonly startedAt: Date;
@@ -92,9 +106,9 @@ export class Run extends EventEmitter<RunEventListeners> {
     this.mask = setup.secrets ? SecretMask.of(Object.values(setup.secrets)) : undefined;
     this.startedAt = new Date(setup.restored?.startedAt ?? Date.now());
     this.result = new Promise((resolve) => (this.resolveResult = resolve));
+    this.storeKeepsObjects = context.store.keepsTaskObjects === true;
     this.nodes = setup.plans.map((plan) => new TaskNode(plan.task.id, plan));
-    for (const node of this.nodes) this.byId.set(node.id, node);
-    for (const node of this.nodes) for (const need of node.task.needs) this.byId.get(need)!.dependents.push(node);
+    this.dependents = this.workflow.dependents ?? dependentTable(needIndexes(this.workflow));
     this.attempts = new TaskAttempts(this);
     queueMicrotask(() => this.begin());
   }
@@ -107,6 +121,16 @@ export class Run extends EventEmitter<RunEventListeners> {
   /** The node for a task id or instance id (`build[2]`). */
   node(id: string): TaskNode | undefined {
     return this.byId.get(id);
+  }
+
+  private get byId(): Map<string, TaskNode> {
+    if (this.nodesById) return this.nodesById;
+    const byId = new Map<string, TaskNode>();
+    for (const node of this.nodes) {
+      byId.set(node.id, node);
+      for (const instance of node.instances ?? []) byId.set(instance.id, instance);
+    }
+    return (this.nodesById = byId);
   }
 
   get stopping(): boolean {
@@ -139,9 +163,12 @@ export class Run extends EventEmitter<RunEventListeners> {
     const before = node.result.status;
     if (patch) Object.assign(node.result, patch);
     node.result.status = status;
-    this.context.store.saveTask(this.id, node.id, node.result);
+    if (!node.stored) {
+      this.context.store.saveTask(this.id, node.id, node.result);
+      node.stored = this.storeKeepsObjects;
+    }
     if (!node.instances) {
-      this.active += Number(ACTIVE.has(status)) - Number(ACTIVE.has(before));
+      this.active += Number(isActive(status)) - Number(isActive(before));
       this.waiting += Number(status === 'waiting') - Number(before === 'waiting');
     }
     // Event payloads are built only when someone listens: a 100,000-task run would otherwise make 300,000 of them for nobody.
@@ -149,8 +176,8 @@ export class Run extends EventEmitter<RunEventListeners> {
       if (this.listenerCount('task:queued') > 0) this.emit('task:queued', { runId: this.id, taskId: node.id, attempt: node.result.attempts + 1 });
     } else if (status === 'running' && !node.instances) {
       if (this.listenerCount('task:start') > 0) {
-        const heldBy = node.entry?.heldBy;
-        this.emit('task:start', { runId: this.id, taskId: node.id, attempt: node.result.attempts, maxAttempts: node.current.policy.maxAttempts, heldBy });
+        const held = node.attempt && heldBy(node.attempt);
+        this.emit('task:start', { runId: this.id, taskId: node.id, attempt: node.result.attempts, maxAttempts: node.current.policy.maxAttempts, heldBy: held });
       }
     } else if (status === 'waiting') {
       this.drain();
@@ -161,7 +188,7 @@ export class Run extends EventEmitter<RunEventListeners> {
   complete(node: TaskNode, status: TaskStatus, patch: Partial<TaskResult> = {}): void {
     if (node.done) return;
     const now = Date.now();
-    const finishedAt = new Date(now).toISOString();
+    const finishedAt = isoTime(now);
     const durationMs = node.startedAtMs === undefined ? undefined : now - node.startedAtMs;
     // Applied in place, not spread into a fresh patch: this runs once per task.
     Object.assign(node.result, this.mask ? this.mask.value(patch) : patch);
@@ -190,7 +217,7 @@ export class Run extends EventEmitter<RunEventListeners> {
    * stored state when the run is restored. Returns true when that state is final.
    */
   adopt(node: TaskNode): boolean {
-    this.byId.set(node.id, node);
+    this.nodesById?.set(node.id, node);
     return this.restore(node);
   }
 
@@ -221,7 +248,11 @@ export class Run extends EventEmitter<RunEventListeners> {
    */
   private initialRecord(): RunRecord {
     const tasks: Record<string, TaskResult> = {};
-    for (const node of this.nodes) tasks[node.id] = node.result;
+    for (const node of this.nodes) {
+      tasks[node.id] = node.result;
+      node.stored = this.storeKeepsObjects;
+    }
+    this.startTasks = tasks;
     const { id: runId, inputs } = this;
     return { runId, workflow: this.workflow.name, status: 'running', startedAt: this.startedAt.toISOString(), inputs, outputs: {}, tasks, definition: this.setup.definition };
   }
@@ -240,7 +271,7 @@ export class Run extends EventEmitter<RunEventListeners> {
     }
     this.context.scheduler.batch(() => {
       for (const node of this.nodes) this.restore(node);
-      for (const node of this.nodes) if (node.done) for (const dependent of node.dependents) node.countInto(dependent.counts);
+      for (const node of this.nodes) if (node.done) this.countIntoDependents(node);
       for (const node of this.nodes) if (!node.done) this.remaining++;
       for (const node of this.nodes) if (!node.done) this.consider(node);
       this.drain();
@@ -308,11 +339,21 @@ export class Run extends EventEmitter<RunEventListeners> {
     }
     this.remaining--;
     if (this.stopping) return;
-    for (const dependent of node.dependents) {
+    const { start, list } = this.dependents;
+    const index = node.plan.index;
+    for (let k = start[index]!, end = start[index + 1]!; k < end; k++) {
+      const dependent = this.nodes[list[k]!]!;
       if (dependent.done) continue;
       node.countInto(dependent.counts);
       this.consider(dependent);
     }
+  }
+
+  /** Counts an already ended node (of a resumed run) for its dependents. */
+  private countIntoDependents(node: TaskNode): void {
+    const { start, list } = this.dependents;
+    const index = node.plan.index;
+    for (let k = start[index]!, end = start[index + 1]!; k < end; k++) node.countInto(this.nodes[list[k]!]!.counts);
   }
 
   /** The trigger rule is met: fan out, or check `if` and queue. */
@@ -343,12 +384,18 @@ export class Run extends EventEmitter<RunEventListeners> {
     this.stopCause = cause;
     clearTimeout(this.runTimer);
     const reason = error.toJSON();
-    for (const node of this.byId.values()) {
-      if (node.done || node.instances) continue;
-      if (node.controller && node.result.status === 'running') node.controller.abort(error);
-      else this.attempts.withdraw(node, reason);
+    for (const node of this.nodes) {
+      for (const instance of node.instances ?? []) this.halt(instance, error, reason);
+      if (!node.instances) this.halt(node, error, reason);
     }
     this.drain();
+  }
+
+  /** Aborts a running node's attempt, or withdraws a node that is not running. */
+  private halt(node: TaskNode, error: TaskError, reason: TaskErrorInfo): void {
+    if (node.done) return;
+    if (node.attempt && node.result.status === 'running') node.attempt.abort(error);
+    else this.attempts.withdraw(node, reason);
   }
 
   private finish(waiting?: 'waiting'): void {
@@ -357,7 +404,7 @@ export class Run extends EventEmitter<RunEventListeners> {
     clearTimeout(this.runTimer);
     this.setup.signal?.removeEventListener('abort', this.onSignal);
     let status: RunStatus = waiting ?? (this.stopCause === 'cancel' ? 'cancelled' : this.anyFailed || this.stopCause ? 'failed' : 'succeeded');
-    const result = runSnapshot(this.id, this.workflow.name, status, this.startedAt, this.inputs, this.nodes);
+    const result = runSnapshot(this.id, this.workflow.name, status, this.startedAt, this.inputs, this.nodes, this.startTasks);
     if (this.stopCause === 'timeout') result.error = { code: ErrorCodes.RUN_TIMEOUT, message: `the run timed out after ${this.workflow.timeoutMs} ms` };
     if (!waiting) {
       try {
@@ -378,3 +425,4 @@ export class Run extends EventEmitter<RunEventListeners> {
     this.resolveResult(result);
   }
 }
+

@@ -12,7 +12,9 @@
  * that needs more of a limit than is free (a small task backfilling before a big
  * one), but only `MAX_BYPASS` times; then the limit is held for the big task.
  */
-import { Heap } from './ready-queue.js';
+import { RankHeap, ranksBefore, type Ranked } from './ready-queue.js';
+
+export { ranksBefore } from './ready-queue.js';
 
 /** How many times a parked task may be overtaken by lower-ranked tasks. */
 export const MAX_BYPASS = 8;
@@ -23,36 +25,47 @@ export interface Demand {
 }
 
 /** One unit of admission: a task attempt waiting for its limits. */
-export interface SchedulerEntry {
-  priority: number;
-  criticalPath: number;
-  order: number;
+export interface SchedulerEntry extends Ranked {
   demands: readonly Demand[];
   /** Called once, when every demand has been taken. */
   start(): void;
   /** Set by the scheduler. */
-  seq?: number;
   cancelled?: boolean;
   parkedOn?: Limit;
   bypassed?: number;
   /** When the entry last parked, for `heldBy`. */
   parkedAt?: number;
-  /** Ms spent parked on each limit, by limit name: what held the entry back. */
-  heldBy?: Record<string, number>;
+  /**
+   * Ms spent parked, by limit: the first limit and its ms inline, any others in
+   * `heldByMore` (rare), so parking allocates nothing. Read with `heldBy(entry)`.
+   */
+  heldOn?: Limit;
+  heldMs?: number;
+  heldByMore?: Record<string, number>;
 }
 
-/** Entries that must come out first: higher priority, longer critical path, file order, then FIFO. */
-export function ranksBefore(a: SchedulerEntry, b: SchedulerEntry): boolean {
-  if (a.priority !== b.priority) return a.priority > b.priority;
-  if (a.criticalPath !== b.criticalPath) return a.criticalPath > b.criticalPath;
-  if (a.order !== b.order) return a.order < b.order;
-  return a.seq! < b.seq!;
+/** Ms the entry spent parked on each limit, by limit name: what held it back. Undefined when nothing did. */
+export function heldBy(entry: SchedulerEntry): Record<string, number> | undefined {
+  if (!entry.heldOn) return undefined;
+  return { [entry.heldOn.name]: entry.heldMs!, ...entry.heldByMore };
+}
+
+function noteHeld(entry: SchedulerEntry, limit: Limit, ms: number): void {
+  if (!entry.heldOn || entry.heldOn === limit) {
+    entry.heldOn = limit;
+    entry.heldMs = (entry.heldMs ?? 0) + ms;
+    return;
+  }
+  const more = (entry.heldByMore ??= {});
+  more[limit.name] = (more[limit.name] ?? 0) + ms;
 }
 
 /** A counted limit: a concurrency cap or a resource pool. */
 export class Limit {
   used = 0;
-  readonly waiters = new Heap<SchedulerEntry>(ranksBefore);
+  /** Listed in the scheduler's `freed`. */
+  freed = false;
+  readonly waiters = new RankHeap<SchedulerEntry>();
 
   constructor(
     readonly name: string,
@@ -80,8 +93,9 @@ function demandOn(entry: SchedulerEntry, limit: Limit): number {
 }
 
 export class Scheduler {
-  private readonly ready = new Heap<SchedulerEntry>(ranksBefore);
-  private readonly freed = new Set<Limit>();
+  private readonly ready = new RankHeap<SchedulerEntry>();
+  /** Limits that gained room while entries wait on them; each listed once (`Limit.freed`). */
+  private readonly freed: Limit[] = [];
   private seq = 0;
   private pumping = false;
   private running = 0;
@@ -104,7 +118,7 @@ export class Scheduler {
     this.running--;
     for (const { limit, amount } of entry.demands) {
       limit.used -= amount;
-      if (limit.waiters.size > 0) this.freed.add(limit);
+      if (limit.waiters.size > 0) this.noteFreed(limit);
     }
     this.pump();
   }
@@ -113,9 +127,15 @@ export class Scheduler {
   withdraw(entry: SchedulerEntry): void {
     entry.cancelled = true;
     if (entry.parkedOn) {
-      this.freed.add(entry.parkedOn);
+      this.noteFreed(entry.parkedOn);
       this.pump();
     }
+  }
+
+  private noteFreed(limit: Limit): void {
+    if (limit.freed) return;
+    limit.freed = true;
+    this.freed.push(limit);
   }
 
   /**
@@ -124,13 +144,25 @@ export class Scheduler {
    * instead of the first one enqueued taking the free slot.
    */
   batch(fn: () => void): void {
-    if (this.pumping) return fn();
-    this.pumping = true;
+    const held = this.hold();
     try {
       fn();
     } finally {
-      this.pumping = false;
+      this.resume(held);
     }
+  }
+
+  /** `batch` without a closure: holds admission; returns whether this call took the hold, for `resume`. */
+  hold(): boolean {
+    if (this.pumping) return false;
+    this.pumping = true;
+    return true;
+  }
+
+  /** Ends a hold taken by `hold` (when it took one) and admits. */
+  resume(held: boolean): void {
+    if (!held) return;
+    this.pumping = false;
     this.pump();
   }
 
@@ -141,7 +173,7 @@ export class Scheduler {
       do {
         this.wakeFreed();
         this.admitReady();
-      } while (this.freed.size > 0);
+      } while (this.freed.length > 0);
     } finally {
       this.pumping = false;
     }
@@ -149,7 +181,10 @@ export class Scheduler {
 
   /** Moves back to the ready heap as many waiters as the freed room can hold together. */
   private wakeFreed(): void {
-    for (const limit of this.freed) {
+    const freed = this.freed;
+    for (let i = 0; i < freed.length; i++) {
+      const limit = freed[i]!;
+      limit.freed = false;
       let budget = limit.free;
       for (let head = limit.head(); head; head = limit.head()) {
         const need = demandOn(head, limit);
@@ -157,12 +192,11 @@ export class Scheduler {
         budget -= need;
         limit.waiters.pop();
         head.parkedOn = undefined;
-        const heldBy = (head.heldBy ??= {});
-        heldBy[limit.name] = (heldBy[limit.name] ?? 0) + Date.now() - head.parkedAt!;
+        noteHeld(head, limit, Date.now() - head.parkedAt!);
         this.ready.push(head);
       }
     }
-    this.freed.clear();
+    freed.length = 0;
   }
 
   private admitReady(): void {

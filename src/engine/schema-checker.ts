@@ -1,6 +1,7 @@
-/** Compiles each executor's JSON Schemas once, with one ajv instance per engine. */
+/** Compiles each executor's JSON Schemas once, with one ajv instance per engine, and checks attempts against them. */
 import { Ajv, type ValidateFunction } from 'ajv';
-import { UsageError } from './errors.js';
+import type { AttemptExit, AttemptLayer } from './attempt.js';
+import { ErrorCodes, TaskError, UsageError } from './errors.js';
 import type { Executor } from './executor.js';
 
 export interface ExecutorValidators {
@@ -34,4 +35,29 @@ export class SchemaChecker {
       throw new UsageError(`executor "${executor.name}" has an invalid ${key}: ${(error as Error).message}`, { cause: error });
     }
   }
+}
+
+/** Checks an attempt's input against its executor's input schema as it enters, and its output against the output schema as it leaves. */
+export function schemaLayer(checker: SchemaChecker): AttemptLayer {
+  const outputCheck: AttemptExit = {
+    succeeded(result, call) {
+      const output = checker.validatorsFor(call.executor).output!;
+      if (!output(result)) {
+        throw new TaskError(ErrorCodes.INVALID_OUTPUT, describe(`output of executor "${call.executor.name}"`, output), { details: output.errors });
+      }
+      return result;
+    },
+  };
+  return (call) => {
+    const { input, output } = checker.validatorsFor(call.executor);
+    if (input && !input(call.input)) {
+      throw new TaskError(ErrorCodes.INVALID_INPUT, describe(`input of executor "${call.executor.name}"`, input), { retryable: false, details: input.errors });
+    }
+    return output ? outputCheck : undefined;
+  };
+}
+
+function describe(what: string, validate: ValidateFunction): string {
+  const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
+  return `${what} is invalid: ${problems.join('; ')}`;
 }

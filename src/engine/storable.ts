@@ -4,7 +4,7 @@
  * a BigInt, a function) or one too big to keep is refused here, with a clear
  * `INVALID_OUTPUT`, rather than crashing the store or the CLI later.
  */
-import type { AttemptLayer } from './attempt.js';
+import type { AttemptExit, AttemptLayer } from './attempt.js';
 import { describeThrown, ErrorCodes, TaskError } from './errors.js';
 
 /** The most a task's outputs may take as JSON. */
@@ -19,9 +19,49 @@ export const MAX_ERROR_DETAILS_BYTES = 256 * 1024;
 /** Why `value` cannot be stored as JSON within `maxBytes`, or undefined when it can. */
 export function storableProblem(value: unknown, maxBytes = MAX_OUTPUT_BYTES): string | undefined {
   try {
+    const flat = flatBytes(value);
+    if (flat !== undefined && flat <= maxBytes) return undefined;
     return walk(value, maxBytes);
   } catch (error) {
     return `reading it threw ${describeThrown(error)}`;
+  }
+}
+
+/** Most outputs are a primitive or a small record of primitives. */
+const FLAT_KEYS = 64;
+
+/**
+ * The JSON size `walk` would count for a primitive, or for a plain object or array
+ * of at most FLAT_KEYS primitives, which holds no cycle; undefined for anything
+ * else, which `walk` then checks in full.
+ */
+function flatBytes(value: unknown): number | undefined {
+  if (typeof value !== 'object' || value === null) return primitiveBytes(value);
+  const list = Array.isArray(value);
+  if (!list && Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  let bytes = 2;
+  let keys = 0;
+  for (const key in value) {
+    if (++keys > FLAT_KEYS || !Object.hasOwn(value, key)) return undefined;
+    const item = primitiveBytes((value as Record<string, unknown>)[key]);
+    if (item === undefined) return undefined;
+    bytes += item + (list ? 1 : key.length + 4);
+  }
+  return bytes;
+}
+
+function primitiveBytes(value: unknown): number | undefined {
+  switch (typeof value) {
+    case 'string':
+      return value.length + 2;
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+      return 5;
+    case 'object':
+      return value === null ? 26 : undefined;
+    default:
+      return undefined;
   }
 }
 
@@ -79,27 +119,19 @@ function walk(root: unknown, maxBytes: number): string | undefined {
 
 /**
  * Checks what the executor returned, and makes what it threw safe to record.
- * Innermost of the engine's layers: it sees the executor's own result.
+ * Innermost of the engine's layers: its exit sees the executor's own result.
  */
-export const storableLayer: AttemptLayer = (call, next) => {
-  let inner: Promise<unknown>;
-  try {
-    inner = next();
-  } catch (error) {
-    return Promise.reject(storableError(error));
-  }
-  return inner.then(
-    (outputs) => {
-      const problem = storableProblem(outputs);
-      if (problem === undefined) return outputs;
-      throw new TaskError(ErrorCodes.INVALID_OUTPUT, `the outputs of executor "${call.executor.name}" cannot be recorded: ${problem}`, {
-        retryable: false,
-      });
-    },
-    (error: unknown) => {
-      throw storableError(error);
-    },
-  );
+export const storableLayer: AttemptLayer = () => STORABLE_EXIT;
+
+const STORABLE_EXIT: AttemptExit = {
+  succeeded(outputs, call) {
+    const problem = storableProblem(outputs);
+    if (problem === undefined) return outputs;
+    throw new TaskError(ErrorCodes.INVALID_OUTPUT, `the outputs of executor "${call.executor.name}" cannot be recorded: ${problem}`, {
+      retryable: false,
+    });
+  },
+  failed: storableError,
 };
 
 /** A thrown value as a TaskError whose message and details can be recorded. */

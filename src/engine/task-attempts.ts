@@ -1,15 +1,20 @@
 /**
  * The life of a task between "ready" and "done": queued with the scheduler,
  * attempted, retried after a back-off, or withdrawn when the run stops.
+ *
+ * Each attempt is one `TaskAttempt`: the scheduler's entry while it waits for its
+ * limits, the call and abort switch while it runs. One object per attempt, with no
+ * closures of its own, because a run may make hundreds of thousands.
  */
-import { abortLayer, AttemptAbort, AttemptContext, runAttempt, type AttemptLayer, type AttemptOutcome } from './attempt.js';
+import { Attempt, AttemptContext, type AttemptOutcome, type LogSink } from './attempt.js';
 import { ErrorCodes, TaskError } from './errors.js';
-import type { LogStream } from './executor.js';
+import type { Executor, LogStream } from './executor.js';
+import { isoTime } from './iso-time.js';
 import { retryDelay, shouldRetry } from './retry-policy.js';
 import type { Run } from './run.js';
-import type { SchedulerEntry } from './scheduler.js';
+import type { Demand, Limit, SchedulerEntry } from './scheduler.js';
 import type { TaskNode } from './task-node.js';
-import type { TaskErrorInfo, Template } from './types.js';
+import type { CircuitBreakerOptions, TaskErrorInfo, Template } from './types.js';
 
 /** Lines an attempt may log; a task printing gigabytes must not fill the store (or memory) with them. */
 export const MAX_LOG_LINES_PER_ATTEMPT = 100_000;
@@ -19,55 +24,166 @@ export const MAX_LOG_LINE_CHARS = 64 * 1024;
 /** The environment `env` templates are evaluated in: none yet. Shared, so no attempt allocates one. */
 const NO_ENV: Record<string, string> = Object.freeze({});
 
+export class TaskAttempt extends Attempt implements SchedulerEntry, LogSink {
+  seq?: number = undefined;
+  cancelled?: boolean = undefined;
+  parkedOn?: Limit = undefined;
+  bypassed?: number = undefined;
+  parkedAt?: number = undefined;
+  heldOn?: Limit = undefined;
+  heldMs?: number = undefined;
+  heldByMore?: Record<string, number> = undefined;
+  /** Which attempt of the task this is, from 1; set when it starts. */
+  number = 0;
+  private linesLeft = MAX_LOG_LINES_PER_ATTEMPT;
+
+  constructor(
+    private readonly owner: TaskAttempts,
+    readonly node: TaskNode,
+  ) {
+    super();
+  }
+
+  get priority(): number {
+    return this.node.task.priority;
+  }
+
+  get criticalPath(): number {
+    return this.node.plan.criticalPath;
+  }
+
+  get order(): number {
+    return this.node.task.order;
+  }
+
+  /** The node's executor plan changes only between attempts (to its fallback), so these stay the attempt's own. */
+  get demands(): readonly Demand[] {
+    return this.node.current.demands;
+  }
+
+  get executor(): Executor {
+    return this.node.current.executor;
+  }
+
+  get circuitBreaker(): CircuitBreakerOptions | undefined {
+    return this.node.current.circuitBreaker;
+  }
+
+  get timeoutMs(): number | undefined {
+    return this.node.task.timeoutMs;
+  }
+
+  get abandonGraceMs(): number {
+    return this.owner.abandonGraceMs;
+  }
+
+  get hasSecrets(): boolean {
+    return this.owner.hasSecrets;
+  }
+
+  /** The scheduler admitted it. */
+  start(): void {
+    this.owner.begin(this);
+  }
+
+  /** Calls the executor with `input` under the run's layers. */
+  launch(input: unknown, ctx: AttemptContext, run: Run): void {
+    this.input = input;
+    this.ctx = ctx;
+    this.dispatch(run.context.layers, run.context.dispatcher);
+  }
+
+  /** Ends the attempt without calling the executor: its input could not be worked out. */
+  fail(error: TaskError): void {
+    this.refuse(error);
+  }
+
+  logLine(stream: LogStream, line: string): void {
+    // An executor abandoned after its timeout, or one that logs after returning, is no longer heard.
+    if (this.node.attempt !== this || this.linesLeft <= 0) return;
+    if (--this.linesLeft === 0) return this.owner.log(this, 'log', `[weft] this attempt logged ${MAX_LOG_LINES_PER_ATTEMPT} lines; the rest of its log is dropped`);
+    this.owner.log(this, stream, typeof line === 'string' ? line : String(line));
+  }
+
+  protected ended(outcome: AttemptOutcome): void {
+    this.owner.settle(this, outcome);
+  }
+}
+
 export class TaskAttempts {
-  /** Built once: every attempt goes through the same layers. */
-  private readonly layers: readonly AttemptLayer[];
+  readonly abandonGraceMs: number;
+  /** The run has secrets: an attempt's input and env may hold their values. */
+  readonly hasSecrets: boolean;
 
   constructor(private readonly run: Run) {
-    this.layers = [abortLayer, ...run.context.layers];
+    this.abandonGraceMs = run.context.abandonGraceMs;
+    this.hasSecrets = run.mask !== undefined;
   }
 
   enqueue(node: TaskNode): void {
-    const { plan } = node;
-    const entry: SchedulerEntry = {
-      priority: plan.task.priority,
-      criticalPath: plan.criticalPath,
-      order: plan.task.order,
-      demands: node.current.demands,
-      start: () => void this.attempt(node, entry),
-    };
-    node.entry = entry;
+    const attempt = new TaskAttempt(this, node);
+    node.attempt = attempt;
     this.run.transition(node, 'queued');
-    this.run.context.scheduler.enqueue(entry);
+    this.run.context.scheduler.enqueue(attempt);
   }
 
   /** Ends a task that is not running: pending, queued or waiting out a back-off. */
   withdraw(node: TaskNode, reason: TaskErrorInfo): void {
-    if (node.entry) this.run.context.scheduler.withdraw(node.entry);
+    if (node.attempt) this.run.context.scheduler.withdraw(node.attempt);
     clearTimeout(node.retryTimer);
     this.run.complete(node, 'cancelled', { error: reason });
   }
 
-  private async attempt(node: TaskNode, entry: SchedulerEntry): Promise<void> {
-    const run = this.run;
-    const attempt = node.result.attempts + 1;
+  /** Starts an admitted attempt: the task is running from here. */
+  begin(attempt: TaskAttempt): void {
+    const { run } = this;
+    const { node } = attempt;
+    const number = node.result.attempts + 1;
     const now = Date.now();
     node.startedAtMs ??= now;
-    node.result.startedAt ??= new Date(now).toISOString();
-    node.controller = new AttemptAbort();
-    node.result.attempts = attempt;
+    node.result.startedAt ??= isoTime(now);
+    node.result.attempts = attempt.number = number;
     run.transition(node, 'running');
-    const outcome = await this.execute(node, attempt, node.controller);
-    node.controller = undefined;
-    node.entry = undefined;
-    const { scheduler } = run.context;
-    scheduler.batch(() => {
-      scheduler.release(entry);
-      this.settle(node, attempt, outcome);
-    });
+    let input: unknown;
+    let env: Record<string, string>;
+    try {
+      env = run.evaluate(node, node.task.env, NO_ENV);
+      env = this.withExpressionValues(node, node.exprEnv, env);
+      input = run.evaluate(node, node.input, env);
+    } catch (error) {
+      return attempt.fail(new TaskError(ErrorCodes.EXPRESSION_ERROR, (error as Error).message, { retryable: false, cause: error }));
+    }
+    const { startedAt, approval } = node.result;
+    const ctx = new AttemptContext(attempt, run.id, node.id, number, run.workdir, env, run.workflow.name, startedAt!, approval, run.context.workspaceRoots);
+    attempt.launch(input, ctx, run);
   }
 
-  private settle(node: TaskNode, attempt: number, outcome: AttemptOutcome): void {
+  /** The attempt ended: its limits go back, and the task succeeds, retries, falls back or fails. */
+  settle(attempt: TaskAttempt, outcome: AttemptOutcome): void {
+    const { node } = attempt;
+    node.attempt = undefined;
+    const { scheduler } = this.run.context;
+    // Admission waits until the task's end has been decided, so the dependents it readies compete by rank for the freed room.
+    const held = scheduler.hold();
+    try {
+      scheduler.release(attempt);
+      this.decide(node, attempt.number, outcome);
+    } finally {
+      scheduler.resume(held);
+    }
+  }
+
+  log(attempt: TaskAttempt, stream: LogStream, text: string): void {
+    const { run } = this;
+    // Masked before it is cut, so no part of a secret is left at the cut.
+    const masked = run.mask ? run.mask.text(text) : text;
+    const line = masked.length > MAX_LOG_LINE_CHARS ? `${masked.slice(0, MAX_LOG_LINE_CHARS)}… [line cut at ${MAX_LOG_LINE_CHARS} characters]` : masked;
+    const entry = { taskId: attempt.node.id, attempt: attempt.number, stream, line, at: new Date().toISOString() };
+    run.context.store.appendLog(run.id, entry);
+    run.emit('task:log', { runId: run.id, ...entry });
+  }
+
+  private decide(node: TaskNode, attempt: number, outcome: AttemptOutcome): void {
     const run = this.run;
     if (node.done) return;
     if (outcome.ok) return run.complete(node, 'succeeded', { outputs: outcome.outputs, error: undefined });
@@ -99,41 +215,6 @@ export class TaskAttempts {
     }, delayMs);
   }
 
-  /** Not async: it hands back runAttempt's promise as is, without wrapping it in one more. */
-  private execute(node: TaskNode, attempt: number, controller: AttemptAbort): Promise<AttemptOutcome> {
-    const run = this.run;
-    const { task } = node.plan;
-    const plan = node.current;
-    let input: unknown;
-    let env: Record<string, string>;
-    try {
-      env = run.evaluate(node, task.env, NO_ENV);
-      env = this.withExpressionValues(node, plan.exprEnv, env);
-      input = run.evaluate(node, plan.input, env);
-    } catch (error) {
-      return Promise.resolve({ ok: false as const, error: new TaskError(ErrorCodes.EXPRESSION_ERROR, (error as Error).message, { retryable: false, cause: error }) });
-    }
-    let linesLeft = MAX_LOG_LINES_PER_ATTEMPT;
-    const logStream = (stream: LogStream, line: string) => {
-      // An executor abandoned after its timeout, or one that logs after returning, is no longer heard.
-      if (node.controller !== controller || linesLeft <= 0) return;
-      if (--linesLeft === 0) return this.log(node, attempt, 'log', `[weft] this attempt logged ${MAX_LOG_LINES_PER_ATTEMPT} lines; the rest of its log is dropped`);
-      this.log(node, attempt, stream, typeof line === 'string' ? line : String(line));
-    };
-    const { startedAt, approval } = node.result;
-    const ctx = new AttemptContext(controller, run.id, node.id, attempt, run.workdir, env, run.workflow.name, startedAt!, approval, logStream);
-    const call = {
-      executor: plan.executor,
-      input,
-      ctx,
-      controller,
-      timeoutMs: task.timeoutMs,
-      abandonGraceMs: run.context.abandonGraceMs,
-      circuitBreaker: plan.circuitBreaker,
-    };
-    return runAttempt(call, this.layers, run.context.dispatcher);
-  }
-
   /** Adds the values of expressions found in script inputs as `WEFT_EXPR_n` variables. */
   private withExpressionValues(node: TaskNode, exprEnv: Record<string, Template>, env: Record<string, string>): Record<string, string> {
     let merged: Record<string, string> | undefined;
@@ -144,14 +225,5 @@ export class TaskAttempts {
       merged[name] = typeof value === 'string' ? value : value === null || value === undefined ? '' : JSON.stringify(value);
     }
     return merged ?? env;
-  }
-
-  private log(node: TaskNode, attempt: number, stream: LogStream, text: string): void {
-    // Masked before it is cut, so no part of a secret is left at the cut.
-    const masked = this.run.mask ? this.run.mask.text(text) : text;
-    const line = masked.length > MAX_LOG_LINE_CHARS ? `${masked.slice(0, MAX_LOG_LINE_CHARS)}… [line cut at ${MAX_LOG_LINE_CHARS} characters]` : masked;
-    const entry = { taskId: node.id, attempt, stream, line, at: new Date().toISOString() };
-    this.run.context.store.appendLog(this.run.id, entry);
-    this.run.emit('task:log', { runId: this.run.id, ...entry });
   }
 }

@@ -2,51 +2,60 @@
  * A task's state inside one run. A forEach task is an aggregate node whose
  * instances (`id[i]`) are nodes of their own; dependents wait for the aggregate.
  */
-import type { AttemptAbort } from './attempt.js';
 import type { Executor } from './executor.js';
 import type { RetryPolicy } from './retry-policy.js';
-import type { Demand, SchedulerEntry } from './scheduler.js';
+import type { Demand } from './scheduler.js';
+import type { TaskAttempt } from './task-attempts.js';
 import { emptyCounts, type UpstreamCounts } from './trigger-rules.js';
 import type { CircuitBreakerOptions, CompiledTask, TaskResult, TaskStatus, Template } from './types.js';
 
-/** How a task's attempts run on one executor: the task's own, or its fallback. */
+/** How a task's attempts run on one executor; shared by every task with the same executor, retry options and resources. */
 export interface ExecutorPlan {
   executor: Executor;
   policy: RetryPolicy;
   demands: readonly Demand[];
-  input: Template<Record<string, unknown>>;
-  /** Values of expressions in its script inputs, passed as `WEFT_EXPR_n`. */
-  exprEnv: Record<string, Template>;
   circuitBreaker?: CircuitBreakerOptions;
 }
 
 /** What every node of one compiled task shares. */
-export interface TaskPlan extends ExecutorPlan {
+export interface TaskPlan {
   task: CompiledTask;
+  /** The task's position in the workflow's `tasks`. */
+  index: number;
   criticalPath: number;
+  /** The task's own executor. */
+  primary: ExecutorPlan;
   fallback?: ExecutorPlan;
 }
 
-const TERMINAL: ReadonlySet<TaskStatus> = new Set(['succeeded', 'failed', 'skipped', 'upstream_failed', 'cancelled']);
-
 export function isTerminal(status: TaskStatus): boolean {
-  return TERMINAL.has(status);
+  switch (status) {
+    case 'succeeded':
+    case 'failed':
+    case 'skipped':
+    case 'upstream_failed':
+    case 'cancelled':
+      return true;
+    default:
+      return false;
+  }
 }
 
 export class TaskNode {
   readonly result: TaskResult = { status: 'pending', attempts: 0 };
   readonly counts: UpstreamCounts;
-  readonly dependents: TaskNode[] = [];
   instances?: TaskNode[];
   /** Instances not yet in a terminal state. */
   openInstances = 0;
-  entry?: SchedulerEntry;
-  controller?: AttemptAbort;
+  /** The attempt queued with the scheduler or running, if any. */
+  attempt?: TaskAttempt;
   retryTimer?: NodeJS.Timeout;
   readyAtMs?: number;
   startedAtMs?: number;
   /** Attempts made before the fallback took over; 0 while on the task's own executor. */
   fallbackFrom = 0;
+  /** The store holds `result` itself (for stores that keep task objects): later changes need not be saved. */
+  stored = false;
 
   constructor(
     readonly id: string,
@@ -64,13 +73,22 @@ export class TaskNode {
 
   /** The executor plan attempts use now. */
   get current(): ExecutorPlan {
-    return this.fallbackFrom > 0 ? this.plan.fallback! : this.plan;
+    return this.fallbackFrom > 0 ? this.plan.fallback! : this.plan.primary;
+  }
+
+  /** The input template of the executor attempts use now. */
+  get input(): Template<Record<string, unknown>> {
+    return this.fallbackFrom > 0 ? this.task.fallback!.with : this.task.with;
+  }
+
+  /** Values of expressions in the current executor's script inputs, passed as `WEFT_EXPR_n`. */
+  get exprEnv(): Record<string, Template> {
+    return this.fallbackFrom > 0 ? this.task.fallback!.exprEnv : this.task.exprEnv;
   }
 
   get done(): boolean {
     return isTerminal(this.result.status);
   }
-
   /** How this node's end counts for its dependents' trigger rules. */
   countInto(counts: UpstreamCounts): void {
     switch (this.result.status) {

@@ -169,6 +169,20 @@ export interface CompiledWorkflow {
    * chain of work from its start to the end of the workflow (its own estimate included).
    */
   criticalPath: number[];
+  /**
+   * For each task (by index into `tasks`), the indexes of the tasks it needs: `needs`
+   * resolved once by the loader, so a run wires its graph without looking ids up.
+   * Worked out from `needs` when absent.
+   */
+  needIndexes?: number[][];
+  /** The same graph the other way: who needs each task. Set by the loader; worked out from `needIndexes` when absent. */
+  dependents?: DependentTable;
+}
+
+/** The dependents of task `i` are `list[start[i]]` up to (not including) `list[start[i + 1]]`. */
+export interface DependentTable {
+  start: Int32Array;
+  list: Int32Array;
 }
 
 export interface TaskErrorInfo {

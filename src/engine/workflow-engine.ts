@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { inProcessDispatcher, schemaLayer, type AttemptLayer, type Dispatcher } from './attempt.js';
+import { inProcessDispatcher, type AttemptLayer, type Dispatcher } from './attempt.js';
 import { recordDecision, type DecisionOptions } from './approvals.js';
 import { UsageError, WeftError } from './errors.js';
 import type { Executor } from './executor.js';
@@ -16,7 +16,7 @@ import { planRun } from './run-plan.js';
 import { holdLease, newHolderId } from './run-lease.js';
 import { RunHistory } from './run-history.js';
 import { Run, type RunSetup } from './run.js';
-import { SchemaChecker } from './schema-checker.js';
+import { SchemaChecker, schemaLayer } from './schema-checker.js';
 import { resolveSecrets } from './secrets.js';
 import { storableLayer } from './storable.js';
 import { Limit, Scheduler } from './scheduler.js';
@@ -38,6 +38,11 @@ export interface EngineOptions {
   dispatcher?: Dispatcher;
   /** Circuit-breaker settings by executor name; override the executor's, and a workflow's `circuitBreakers` override these. */
   circuitBreakers?: Record<string, CircuitBreakerOptions>;
+  /**
+   * Directories besides a run's workdir whose files executors may use (a checkout
+   * elsewhere on disk); relative ones start at the current directory. @default none
+   */
+  workspaceRoots?: readonly string[];
 }
 
 export interface StartOptions {
@@ -78,6 +83,7 @@ export class WorkflowEngine {
   private readonly abandonGraceMs: number;
   private readonly dispatcher: Dispatcher;
   private readonly circuitBreakerSettings: Record<string, CircuitBreakerOptions>;
+  private readonly workspaceRoots: readonly string[];
   /** This engine's name when it holds a run's lease. */
   private readonly holder = newHolderId();
 
@@ -87,6 +93,7 @@ export class WorkflowEngine {
     this.abandonGraceMs = options.abandonGraceMs ?? 10_000;
     this.dispatcher = options.dispatcher ?? inProcessDispatcher;
     this.circuitBreakerSettings = { ...options.circuitBreakers };
+    this.workspaceRoots = absoluteRoots(options.workspaceRoots ?? []);
     this.layers = [this.circuits.layer(), schemaLayer(this.checker), storableLayer];
     const { maxConcurrency } = options;
     if (maxConcurrency !== undefined) {
@@ -199,7 +206,7 @@ export class WorkflowEngine {
       estimates: this.store.durationEstimates(workflow.name),
     });
     const lease = holdLease(this.store, setup.id, this.holder);
-    const context = { scheduler: this.scheduler, store: this.store, layers: this.layers, dispatcher: this.dispatcher, abandonGraceMs: this.abandonGraceMs };
+    const context = { scheduler: this.scheduler, store: this.store, layers: this.layers, dispatcher: this.dispatcher, abandonGraceMs: this.abandonGraceMs, workspaceRoots: this.workspaceRoots };
     const run = new Run({ ...setup, plans }, context);
     void run.result.then(() => lease.release());
     return run;
@@ -213,6 +220,12 @@ export class WorkflowEngine {
 
 function requirePositiveInteger(value: number, what: string): void {
   if (!Number.isInteger(value) || value < 1) throw new UsageError(`${what} must be a positive integer, got ${JSON.stringify(value)}`);
+}
+
+function absoluteRoots(roots: readonly string[]): string[] {
+  const bad = roots.find((root) => typeof root !== 'string' || root === '');
+  if (bad !== undefined) throw new UsageError(`workspaceRoots must list directory paths, got ${JSON.stringify(bad)}`);
+  return roots.map((root) => path.resolve(root));
 }
 
 function newRunId(): string {

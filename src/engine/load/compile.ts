@@ -8,7 +8,7 @@ import type { CircuitBreakerOptions, CompiledWorkflow, InputSpec } from '../type
 import { checkedTemplate, compileTask, durationOf, retryInMs } from './compile-task.js';
 import type { TaskCompilation, WorkflowScope } from './compile-task.js';
 import type { WorkflowDefinition } from './definition.js';
-import { TaskGraph } from './graph.js';
+import { dependentTable, TaskGraph } from './graph.js';
 import { checkInputDefinitions, toInputSpec } from './inputs.js';
 import type { IssueList } from './issues.js';
 import type { LoadOptions } from './options.js';
@@ -53,6 +53,7 @@ export function compileWorkflow(definition: WorkflowDefinition, source: SourceDo
   );
   const criticalPath = checkGraph(compiled, references, issues, options);
 
+  const needIndexes = compiled.map((c) => c.needs);
   const workflow: CompiledWorkflow = {
     name: definition.name ?? '',
     file: issues.file,
@@ -62,6 +63,8 @@ export function compileWorkflow(definition: WorkflowDefinition, source: SourceDo
     tasks: compiled.map((c) => c.task),
     outputs,
     criticalPath,
+    needIndexes,
+    dependents: dependentTable(needIndexes),
   };
   if (definition.description !== undefined) workflow.description = definition.description;
   if (definition.concurrency !== undefined) workflow.concurrency = definition.concurrency;

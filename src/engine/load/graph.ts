@@ -3,6 +3,27 @@
  * their position in the file. Every walk here is iterative, because a workflow may
  * be a chain 100,000 tasks long.
  */
+import type { CompiledWorkflow, DependentTable } from '../types.js';
+
+/** For each task, the indexes of the tasks it needs: as the loader resolved them, or worked out from the ids. */
+export function needIndexes(workflow: Pick<CompiledWorkflow, 'tasks' | 'needIndexes'>): readonly (readonly number[])[] {
+  if (workflow.needIndexes) return workflow.needIndexes;
+  const index = new Map(workflow.tasks.map((task, i) => [task.id, i]));
+  return workflow.tasks.map((task) => task.needs.map((need) => index.get(need)!));
+}
+
+/** Each task's dependents in two flat arrays, in file order: one allocation for the whole graph, read in sequence. */
+export function dependentTable(needs: readonly (readonly number[])[]): DependentTable {
+  const start = new Int32Array(needs.length + 1);
+  for (const list of needs) for (const need of list) start[need + 1]!++;
+  for (let task = 0; task < needs.length; task++) start[task + 1]! += start[task]!;
+  const list = new Int32Array(start[needs.length]!);
+  const next = start.slice(0, needs.length);
+  needs.forEach((taskNeeds, task) => {
+    for (const need of taskNeeds) list[next[need]!++] = task;
+  });
+  return { start, list };
+}
 
 export class TaskGraph {
   /** For each task, the tasks it runs after. */
@@ -10,7 +31,7 @@ export class TaskGraph {
 
   constructor(
     /** For each task, the tasks it needs (no duplicates, no self-edges). */
-    readonly needs: readonly number[][],
+    readonly needs: readonly (readonly number[])[],
   ) {
     this.dependents = needs.map(() => []);
     needs.forEach((list, task) => list.forEach((need) => this.dependents[need]!.push(task)));
@@ -109,7 +130,7 @@ export class TaskGraph {
   }
 
   /** Marks with `stamp` every task reachable from `from` along `edges`, entering only tasks that pass `enter`. */
-  private walk(from: number, edges: readonly number[][], mark: Int32Array, stamp: number, enter: (task: number) => boolean): void {
+  private walk(from: number, edges: readonly (readonly number[])[], mark: Int32Array, stamp: number, enter: (task: number) => boolean): void {
     const stack = [from];
     mark[from] = stamp;
     while (stack.length > 0) {

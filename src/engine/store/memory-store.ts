@@ -5,10 +5,19 @@ import type { Lease, LogEntry, LogQuery, RunFilter, RunRecord, RunStore, StoredL
 /** Log lines kept per task; older lines are dropped first. */
 export const MEMORY_LOG_LINES_PER_TASK = 1000;
 
+/** Durations recorded for one workflow and not yet folded into its estimates. */
+interface PendingDurations {
+  taskIds: string[];
+  ms: number[];
+}
+
 export class MemoryRunStore implements RunStore {
+  /** Runs hold the engine's live task results: `saveTask` is only needed for objects not held yet. */
+  readonly keepsTaskObjects = true;
   private readonly runs = new Map<string, RunRecord>();
   private readonly logs = new Map<string, StoredLogEntry[]>();
   private readonly durations = new Map<string, Map<string, number>>();
+  private readonly pendingDurations = new Map<string, PendingDurations>();
   private readonly leases = new Map<string, Lease>();
   private seq = 0;
 
@@ -69,16 +78,35 @@ export class MemoryRunStore implements RunStore {
     return query.limit === undefined ? entries : entries.slice(0, query.limit);
   }
 
+  /**
+   * Noted now, folded into the estimates when they are read: a 100,000-task run
+   * would otherwise pay a lookup in a 100,000-key map per task, on the run's time.
+   */
   recordDuration(workflow: string, taskId: string, ms: number): void {
-    let tasks = this.durations.get(workflow);
-    if (!tasks) this.durations.set(workflow, (tasks = new Map()));
-    const previous = tasks.get(taskId);
-    // An exponential moving average: recent runs count more, one outlier does not dominate.
-    tasks.set(taskId, previous === undefined ? ms : previous * 0.7 + ms * 0.3);
+    let pending = this.pendingDurations.get(workflow);
+    if (!pending) this.pendingDurations.set(workflow, (pending = { taskIds: [], ms: [] }));
+    pending.taskIds.push(taskId);
+    pending.ms.push(ms);
   }
 
   durationEstimates(workflow: string): Map<string, number> {
-    return new Map(this.durations.get(workflow));
+    return new Map(this.estimatesOf(workflow));
+  }
+
+  private estimatesOf(workflow: string): Map<string, number> | undefined {
+    const pending = this.pendingDurations.get(workflow);
+    let estimates = this.durations.get(workflow);
+    if (!pending) return estimates;
+    this.pendingDurations.delete(workflow);
+    if (!estimates) this.durations.set(workflow, (estimates = new Map()));
+    for (let i = 0; i < pending.taskIds.length; i++) {
+      const taskId = pending.taskIds[i]!;
+      const ms = pending.ms[i]!;
+      const previous = estimates.get(taskId);
+      // An exponential moving average: recent runs count more, one outlier does not dominate.
+      estimates.set(taskId, previous === undefined ? ms : previous * 0.7 + ms * 0.3);
+    }
+    return estimates;
   }
 
   acquireLease(runId: string, holder: string, ttlMs: number): Lease {

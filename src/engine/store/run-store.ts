@@ -1,7 +1,9 @@
 /**
  * Where runs are recorded. The run writes every state change here before it acts
  * on it, so a durable store can resume a run from what it holds. Methods are
- * synchronous: the write is done before the engine moves on.
+ * synchronous: a write is visible to the store's own reads before the engine
+ * moves on; a durable store may commit it a moment later (SqliteRunStore: at
+ * the end of the event-loop turn, see docs/operations.md).
  */
 import type { RunResult, RunStatus, TaskResult } from '../types.js';
 import type { LogStream } from '../executor.js';
@@ -58,6 +60,13 @@ export interface Lease {
 }
 
 export interface RunStore {
+  /**
+   * True when the store keeps the `TaskResult` objects it is handed (by `createRun`
+   * and `saveTask`) and reads them as they are, rather than copying them: the run
+   * then saves a task only while the store does not hold its object yet, not at
+   * every change. Stores that copy or serialize leave it unset.
+   */
+  readonly keepsTaskObjects?: boolean;
   createRun(run: RunRecord): void;
   /** Run-level fields change: status, finish time, outputs, error. */
   updateRun(runId: string, patch: Partial<RunRecord>): void;
