@@ -15,9 +15,13 @@ import { MAKESPAN_VARIANTS, type MakespanFigure } from './makespan.js';
 import { BENCH_DIR, parseOptions, type BenchOptions } from './options.js';
 import { evaluateTargets, renderMarkdown } from './report.js';
 import { machine, summarizeLoad, summarizeMakespan, summarizeRuns, type BenchResults, type RunRow } from './results.js';
+import type { ScaleResult, ScaleSpec } from './scale-report.js';
 
 const ROOT = path.dirname(BENCH_DIR);
 const FIGURE = path.join(BENCH_DIR, 'figure.ts');
+const SCALE_OUT = path.join(BENCH_DIR, 'scale-out.ts');
+/** Jobs at once per worker process in the scale-out figure. */
+const SCALE_CONCURRENCY = 16;
 const FIGURE_TIMEOUT_MS = 10 * 60_000;
 
 /** Runs one figure in a fresh process; rejects with the child's stderr when it fails. */
@@ -130,6 +134,42 @@ async function measurePersisted(options: BenchOptions): Promise<BenchResults['pe
   return { ...persisted, figure: summarizeRuns(figures) };
 }
 
+/** The scale-out figure, in its own process: it starts a redis-server and worker processes of its own. */
+function measureScale(options: BenchOptions): Promise<ScaleResult> {
+  const spec: ScaleSpec = { tasks: options.scaleTasks, reps: options.reps, concurrency: SCALE_CONCURRENCY, workers: options.scaleWorkers };
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', SCALE_OUT, JSON.stringify(spec)], { cwd: ROOT, timeout: FIGURE_TIMEOUT_MS }, (error, stdout, stderr) => {
+      for (const line of stderr.split('\n')) if (line.startsWith('scale-out ')) progress(line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2));
+      if (error) return resolve({ error: firstErrorLine(stderr) ?? error.message });
+      try {
+        resolve((JSON.parse(stdout.trim().split('\n').pop() ?? '') as { scale: ScaleResult }).scale);
+      } catch {
+        resolve({ error: `the scale-out figure printed no result; its stderr: ${firstErrorLine(stderr) ?? '(empty)'}` });
+      }
+    });
+  });
+}
+
+/** `--scale-only` (`npm run bench:scale`): the scale-out figure alone, folded into the results already in `out`. */
+async function measureScaleOnly(options: BenchOptions): Promise<void> {
+  const file = path.join(options.out, 'results.json');
+  if (!existsSync(file)) throw new Error(`${file} does not exist: run \`npm run bench\` once, then \`npm run bench:scale\` measures scale-out alone`);
+  const results = JSON.parse(await readFile(file, 'utf8')) as BenchResults;
+  results.scale = await measureScale(options);
+  results.targets = evaluateTargets(results);
+  await writeResults(results, options.out);
+}
+
+async function writeResults(results: BenchResults, out: string): Promise<void> {
+  await mkdir(out, { recursive: true });
+  await writeFile(path.join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(path.join(out, 'RESULTS.md'), renderMarkdown(results, await readProfileNotes()));
+  console.log(`\nResults in ${path.relative(process.cwd(), out) || '.'}/RESULTS.md and results.json\n`);
+  for (const t of results.targets) {
+    console.log(`${t.met === null ? 'not measured' : t.met ? 'met        ' : 'NOT MET    '}  ${t.name}: ${t.value} (goal: ${t.goal})`);
+  }
+}
+
 /** After editing bench/PROFILE.md: the same results, the notes brought up to date. */
 async function rerender(out: string): Promise<void> {
   const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')) as BenchResults;
@@ -143,28 +183,25 @@ async function readProfileNotes(): Promise<string | undefined> {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);
   if (options.render) return rerender(options.out);
+  if (options.scaleOnly) return measureScaleOnly(options);
   const started = performance.now();
   const runs = await measureRuns(options);
   const makespan = await measureMakespan(options);
   const load = await measureLoad(options);
   const persisted = await measurePersisted(options);
-  const { out, render: _render, ...shown } = options;
+  const scale = await measureScale(options);
+  const { out, render: _render, scaleOnly: _scaleOnly, ...shown } = options;
   const results: BenchResults = {
     meta: { date: new Date().toISOString(), ...machine(), options: shown, durationS: (performance.now() - started) / 1000 },
     runs,
     makespan,
     load,
     persisted,
+    scale,
     targets: [],
   };
   results.targets = evaluateTargets(results);
-  await mkdir(out, { recursive: true });
-  await writeFile(path.join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  await writeFile(path.join(out, 'RESULTS.md'), renderMarkdown(results, await readProfileNotes()));
-  console.log(`\nResults in ${path.relative(process.cwd(), out) || '.'}/RESULTS.md and results.json\n`);
-  for (const t of results.targets) {
-    console.log(`${t.met === null ? 'not measured' : t.met ? 'met        ' : 'NOT MET    '}  ${t.name}: ${t.value} (goal: ${t.goal})`);
-  }
+  await writeResults(results, out);
 }
 
 await main();

@@ -11,6 +11,9 @@
  *   --makespan-dags N   weighted DAGs for makespan (default 20; quick 5)
  *   --load-size N       tasks in the loading figure (default 10000)
  *   --persisted-size N  tasks in the persisted (SQLite) figure (default 10000)
+ *   --scale-tasks N     tasks per scale-out measurement (default 2000; quick 1000)
+ *   --scale-workers 1,2,4  worker processes of the scale-out points
+ *   --scale-only        measure scale-out alone and fold it into the results.json in --out
  *   --render            measure nothing: rewrite RESULTS.md from the results.json in --out
  */
 import path from 'node:path';
@@ -30,6 +33,9 @@ export interface BenchOptions {
   makespanConcurrency: number;
   loadSize: number;
   persistedSize: number;
+  scaleOnly: boolean;
+  scaleTasks: number;
+  scaleWorkers: number[];
   seed: number;
 }
 
@@ -39,10 +45,12 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   const flags = new Map<string, string>();
   let quick = env.BENCH_QUICK === '1';
   let render = false;
+  let scaleOnly = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick') quick = true;
     else if (arg === '--render') render = true;
+    else if (arg === '--scale-only') scaleOnly = true;
     else if (arg.startsWith('--') && argv[i + 1] !== undefined) flags.set(arg.slice(2), argv[++i]!);
     else throw new Error(`unknown argument ${JSON.stringify(arg)}; see bench/options.ts for the flags`);
   }
@@ -66,6 +74,12 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     makespanConcurrency: 4,
     loadSize: int('load-size', 10_000),
     persistedSize: int('persisted-size', 10_000),
+    scaleOnly,
+    scaleTasks: int('scale-tasks', quick ? 1000 : 2000),
+    scaleWorkers: list('scale-workers', '1,2,4').map((n) => {
+      if (!/^[1-9]\d*$/.test(n)) throw new Error(`--scale-workers takes positive integers, got ${n}`);
+      return Number(n);
+    }),
     seed: 1,
   };
 }

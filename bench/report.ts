@@ -1,5 +1,6 @@
 /** The targets of issue 6, judged on a run's results, and RESULTS.md. */
 import type { BenchResults, RunRow, RunSummary, Target } from './results.js';
+import { renderScale, scaleTarget } from './scale-report.js';
 import type { Summary } from './stats.js';
 
 const HEADLINE = { shape: 'layered', size: 100_000, concurrency: 8 } as const;
@@ -42,6 +43,7 @@ export function evaluateTargets(results: BenchResults): Target[] {
     'skipped' in results.persisted
       ? { name: 'persisted', goal: '≤ 60 µs/task with the SQLite store', value: 'skipped', met: null, note: results.persisted.skipped }
       : judged('persisted', '≤ 60 µs/task with the SQLite store', persisted, 60, us),
+    scaleTarget(results.scale),
   ];
 }
 
@@ -120,5 +122,6 @@ export function renderMarkdown(results: BenchResults, profileNotes: string | und
     const p = results.persisted;
     out.push(`weft with the SQLite store, ${p.shape} ${p.size.toLocaleString('en-US')} tasks, concurrency ${p.concurrency}: ${fmt(p.figure.usPerTask, 2)} µs/task, peak RSS ${fmt(p.figure.peakRss, 0, MB)} MB.`);
   }
+  out.push('', ...renderScale(results.scale));
   return `${out.join('\n')}\n`;
 }

@@ -5,6 +5,7 @@ import type { LoadFigure } from './load.js';
 import type { MakespanFigure, MakespanVariant } from './makespan.js';
 import type { RunFigure } from './figure.js';
 import { mean, summarize, type Summary } from './stats.js';
+import type { ScaleResult } from './scale-report.js';
 import type { Shape } from './shapes.js';
 
 export type ContenderName = 'weft' | 'p-graph' | 'floor' | 'weft-sqlite';
@@ -53,13 +54,15 @@ export interface BenchResults {
     cpus: string;
     cores: number;
     memoryGiB: number;
-    options: Omit<BenchOptions, 'out' | 'render'>;
+    options: Omit<BenchOptions, 'out' | 'render' | 'scaleOnly'>;
     durationS: number;
   };
   runs: RunRow[];
   makespan: MakespanResult;
   load: { tasks: number; loadMs: Summary; usPerTask: Summary; maxRss: Summary } | { error: string };
   persisted: { skipped: string } | { shape: Shape; size: number; concurrency: number; figure: RunSummary } | { error: string };
+  /** Absent in results written before it was part of `npm run bench`. */
+  scale?: ScaleResult;
   targets: Target[];
 }
 

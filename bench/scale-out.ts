@@ -1,50 +1,40 @@
 /**
- * `npm run bench:scale`: tasks per second through Redis with 1, 2 and 4 worker
- * processes, weft against raw BullMQ on the same redis-server in the same run.
+ * The scale-out figure of `npm run bench` (alone: `npm run bench:scale`): tasks per
+ * second through Redis with 1, 2 and 4 worker processes, weft against raw BullMQ on
+ * the same redis-server in the same run, and the CPU time each spends per task.
  *
  * - raw BullMQ: this process adds N no-op jobs and waits for N `completed` events;
  *   worker processes run a BullMQ Worker whose processor returns at once.
  * - weft: this process runs a workflow of N independent `echo` tasks with the
  *   queue dispatcher; worker processes are `weft worker --executors echo` (dist/).
  *
- * Both use the same concurrency per worker. The figure of merit is the ratio
- * raw/weft of tasks per second (the goal: at most 1.5). Writes bench/SCALE-RESULTS.md.
+ * Both use the same concurrency per worker process. Each repetition measures the
+ * two back to back (alternating who goes first), and the ratio raw ÷ weft of tasks
+ * per second is taken per repetition, so drift in a shared machine favours neither.
+ * CPU time is this process's plus the workers' plus redis-server's, read from
+ * /proc: steadier than tasks per second when other jobs share the CPUs.
  *
- *   --tasks N        tasks per measurement (default 2000)
- *   --reps N         measurements per point, the median is reported (default 3)
- *   --concurrency N  jobs at once per worker process (default 16)
+ *   node --import tsx bench/scale-out.ts '{"tasks":2000,"reps":3,"concurrency":16,"workers":[1,2,4]}'
+ *
+ * prints one line of JSON, `{"scale": ScaleResult}`. A machine without
+ * redis-server gets `{ skipped }` saying how to install it, not a crash.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type * as Index from '../src/index.js';
 import { startRedisServer, type RedisServer } from '../test/scale/helpers/redis-server.js';
+import type { ScaleResult, ScaleRow, ScaleSpec } from './scale-report.js';
+import { summarize } from './stats.js';
 
 const HERE = fileURLToPath(import.meta.url);
 const ROOT = path.dirname(path.dirname(HERE));
 const CLI = path.join(ROOT, 'dist/cli/main.js');
-const WORKER_COUNTS = [1, 2, 4];
 const RAW_QUEUE = 'bench-raw';
-const GOAL = 1.5;
-
-interface Options {
-  tasks: number;
-  reps: number;
-  concurrency: number;
-}
-
-function parseOptions(argv: string[]): Options {
-  const value = (flag: string, fallback: number) => {
-    const i = argv.indexOf(flag);
-    const n = i === -1 ? fallback : Number(argv[i + 1]);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} expects a positive integer`);
-    return n;
-  };
-  return { tasks: value('--tasks', 2000), reps: value('--reps', 3), concurrency: value('--concurrency', 16) };
-}
+/** Clock ticks per second of /proc/<pid>/stat on Linux. */
+const TICK_US = 10_000;
 
 /** A raw BullMQ worker process: `scale-out.ts raw-worker URL CONCURRENCY`. */
 async function rawWorker(url: string, concurrency: number): Promise<void> {
@@ -82,8 +72,39 @@ async function stopAll(children: ChildProcess[]): Promise<void> {
   );
 }
 
-/** Adds `tasks` no-op jobs and resolves with tasks/s once all completed. */
-async function measureRaw(url: string, tasks: number): Promise<number> {
+/** CPU time (user + system, every thread) of other processes, in µs; NaN where /proc is not there. */
+function processCpuUs(pids: number[]): number {
+  try {
+    let ticks = 0;
+    for (const pid of pids) {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks * TICK_US;
+  } catch {
+    return NaN;
+  }
+}
+
+interface Sample {
+  tasksPerSec: number;
+  cpuUsPerTask: number;
+}
+
+/** Times `run` and the CPU it costs this process and `pids`. */
+async function measure(tasks: number, pids: number[], run: () => Promise<void>): Promise<Sample> {
+  const cpu = process.cpuUsage();
+  const others = processCpuUs(pids);
+  const started = performance.now();
+  await run();
+  const seconds = (performance.now() - started) / 1000;
+  const own = process.cpuUsage(cpu);
+  const used = own.user + own.system + processCpuUs(pids) - others;
+  return { tasksPerSec: tasks / seconds, cpuUsPerTask: used / tasks };
+}
+
+/** Raw BullMQ, connected and listening: `run` adds `tasks` no-op jobs and resolves once all completed. */
+async function rawProducer(url: string, tasks: number): Promise<{ run(): Promise<void>; close(): Promise<void> }> {
   const { Queue, QueueEvents } = await import('bullmq');
   const { Redis } = await import('ioredis');
   const connection = new Redis(url, { maxRetriesPerRequest: null });
@@ -92,135 +113,132 @@ async function measureRaw(url: string, tasks: number): Promise<number> {
   const last = (await connection.xrevrange(queue.toKey('events'), '+', '-', 'COUNT', 1))[0];
   const events = new QueueEvents(RAW_QUEUE, { connection, lastEventId: last?.[0] ?? '0-0' });
   await events.waitUntilReady();
+  return {
+    async run() {
+      let completed = 0;
+      const done = new Promise<void>((resolve) =>
+        events.on('completed', () => {
+          if (++completed === tasks) resolve();
+        }),
+      );
+      await Promise.all(Array.from({ length: tasks }, (_, i) => queue.add('noop', { i }, { attempts: 1 })));
+      await done;
+    },
+    async close() {
+      await events.close();
+      await queue.close();
+      connection.disconnect();
+    },
+  };
+}
+
+async function measureRaw(url: string, tasks: number, pids: number[]): Promise<Sample> {
+  const producer = await rawProducer(url, tasks);
   try {
-    let completed = 0;
-    const done = new Promise<void>((resolve) =>
-      events.on('completed', () => {
-        if (++completed === tasks) resolve();
-      }),
-    );
-    const started = performance.now();
-    await Promise.all(Array.from({ length: tasks }, (_, i) => queue.add('noop', { i }, { attempts: 1 })));
-    await done;
-    return tasks / ((performance.now() - started) / 1000);
+    return await measure(tasks, pids, () => producer.run());
   } finally {
-    await events.close();
-    await queue.close();
-    connection.disconnect();
+    await producer.close();
   }
 }
 
 async function loadWeft(): Promise<typeof Index> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm run bench:scale does)`);
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm run bench does)`);
   return (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof Index;
 }
 
-/** A coordinator that queues every attempt in Redis. */
-function weftCoordinator(weft: typeof Index, url: string) {
-  const dispatcher = weft.createQueueDispatcher({ redis: url });
-  return { engine: new weft.WorkflowEngine({ dispatcher }), dispatcher };
-}
-
-/** Runs a workflow of `tasks` independent echo tasks through the queue; tasks/s. */
-async function measureWeft(engine: Index.WorkflowEngine, tasks: number): Promise<number> {
+/** A workflow of `tasks` independent echo tasks, run through the queue. */
+function weftRun(engine: Index.WorkflowEngine, tasks: number): () => Promise<void> {
   const lines = ['name: wide', 'tasks:'];
   for (let i = 0; i < tasks; i++) lines.push(`  t${i}: { uses: echo, with: { i: ${i} } }`);
   const workflow = engine.parse(lines.join('\n'));
-  const started = performance.now();
-  const result = await engine.run(workflow);
-  const seconds = (performance.now() - started) / 1000;
-  if (result.status !== 'succeeded') throw new Error(`the weft run ${result.status}`);
-  return tasks / seconds;
+  return async () => {
+    const result = await engine.run(workflow);
+    if (result.status !== 'succeeded') throw new Error(`the weft run ${result.status}`);
+  };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+async function redisPid(redis: RedisServer): Promise<number> {
+  const info = await redis.client().info('server');
+  return Number(/process_id:(\d+)/.exec(info)?.[1]);
 }
 
-interface Row {
-  workers: number;
-  raw: number;
-  weft: number;
-}
-
-async function measurePoint(redis: RedisServer, weft: typeof Index, workers: number, options: Options): Promise<Row> {
+async function measurePoint(redis: RedisServer, weft: typeof Index, workers: number, spec: ScaleSpec): Promise<ScaleRow> {
   const url = redis.url;
-  const client = redis.client();
-  const rawArgs = ['--import', 'tsx', HERE, 'raw-worker', url, String(options.concurrency)];
-  const weftArgs = [CLI, 'worker', '--redis', url, '--executors', 'echo', '--concurrency', String(options.concurrency)];
-  const raws: number[] = [];
-  const wefts: number[] = [];
+  const rawArgs = ['--import', 'tsx', HERE, 'raw-worker', url, String(spec.concurrency)];
+  const weftArgs = [CLI, 'worker', '--redis', url, '--executors', 'echo', '--concurrency', String(spec.concurrency)];
   const rawPool = await Promise.all(Array.from({ length: workers }, () => startProcess(rawArgs)));
   const weftPool = await Promise.all(Array.from({ length: workers }, () => startProcess(weftArgs)));
-  const coordinator = weftCoordinator(weft, url);
+  const server = await redisPid(redis);
+  const rawPids = [server, ...rawPool.map((child) => child.pid!)];
+  const weftPids = [server, ...weftPool.map((child) => child.pid!)];
+  const dispatcher = weft.createQueueDispatcher({ redis: url });
+  const engine = new weft.WorkflowEngine({ dispatcher });
+  const raws: Sample[] = [];
+  const wefts: Sample[] = [];
   try {
-    await measureRaw(url, Math.min(200, options.tasks));
-    await measureWeft(coordinator.engine, Math.min(200, options.tasks));
-    for (let rep = 0; rep < options.reps; rep++) {
+    // A first run of each, unmeasured: the JIT compiles the hot paths of every process.
+    const runWeft = weftRun(engine, spec.tasks);
+    await measureRaw(url, spec.tasks, rawPids);
+    await runWeft();
+    for (let rep = 0; rep < spec.reps; rep++) {
+      const raw = async () => raws.push(await measureRaw(url, spec.tasks, rawPids));
+      const weftOnce = async () => wefts.push(await measure(spec.tasks, weftPids, runWeft));
       // Alternate who goes first, so drift in the machine favours neither.
-      const order = rep % 2 === 0 ? ['raw', 'weft'] : ['weft', 'raw'];
-      for (const contender of order) {
-        if (contender === 'raw') raws.push(await measureRaw(url, options.tasks));
-        else wefts.push(await measureWeft(coordinator.engine, options.tasks));
-      }
+      for (const step of rep % 2 === 0 ? [raw, weftOnce] : [weftOnce, raw]) await step();
     }
   } finally {
-    await coordinator.dispatcher.close();
+    await dispatcher.close();
     await stopAll([...rawPool, ...weftPool]);
-    await client.flushall();
+    await redis.client().flushall();
   }
-  return { workers, raw: median(raws), weft: median(wefts) };
+  const figures = (samples: Sample[]) => ({
+    tasksPerSec: summarize(samples.map((s) => s.tasksPerSec)),
+    cpuUsPerTask: summarize(samples.map((s) => s.cpuUsPerTask)),
+  });
+  return {
+    workers,
+    raw: figures(raws),
+    weft: figures(wefts),
+    ratio: summarize(raws.map((raw, i) => raw.tasksPerSec / wefts[i]!.tasksPerSec)),
+    cpuRatio: summarize(raws.map((raw, i) => wefts[i]!.cpuUsPerTask / raw.cpuUsPerTask)),
+  };
 }
 
-function render(rows: Row[], options: Options): string {
-  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  const lines = [
-    '# Scale-out benchmark',
-    '',
-    `Written by \`npm run bench:scale\` on ${new Date().toISOString().slice(0, 10)}: ${os.availableParallelism()} × ${cpu}, Node ${process.version}, ` +
-      `redis-server on loopback, workers and coordinator on the same machine.`,
-    '',
-    `${options.tasks} no-op tasks per measurement, ${options.concurrency} at once per worker process, median of ${options.reps}. ` +
-      'Raw BullMQ: `queue.add` of every job, then wait for every `completed` event; its workers return at once. ' +
-      'weft: a workflow of independent `echo` tasks run with `createQueueDispatcher`, workers are `weft worker --executors echo`.',
-    '',
-    '| workers | raw BullMQ tasks/s | weft tasks/s | raw ÷ weft | goal ≤ 1.5× |',
-    '|--:|--:|--:|--:|:--|',
-    ...rows.map((r) => {
-      const ratio = r.raw / r.weft;
-      return `| ${r.workers} | ${r.raw.toFixed(0)} | ${r.weft.toFixed(0)} | ${ratio.toFixed(2)}× | ${ratio <= GOAL ? 'met' : 'not met'} |`;
-    }),
-    '',
-    'What weft adds per task, beyond the raw add/process/complete: the engine (scheduling, the run record, events), ',
-    'a log channel subscription per run, a result envelope, and the worker building a task context. ',
-    'Every process shares the same CPUs here, so adding workers shows contention as much as scale.',
-    '',
-  ];
-  return lines.join('\n');
+function hasRedisServer(): boolean {
+  return !spawnSync('redis-server', ['--version']).error;
+}
+
+export async function measureScaleOut(spec: ScaleSpec, progress: (line: string) => void = () => undefined): Promise<ScaleResult> {
+  if (!hasRedisServer()) {
+    return { skipped: 'redis-server is not installed, so the scale-out figure was not measured: run `bash scripts/ensure-test-deps.sh` (or `apt-get install redis-server`) and measure again' };
+  }
+  const weft = await loadWeft();
+  const redis = await startRedisServer();
+  const rows: ScaleRow[] = [];
+  try {
+    for (const workers of spec.workers) {
+      const row = await measurePoint(redis, weft, workers, spec);
+      rows.push(row);
+      progress(`scale-out ${workers} worker(s): raw ${row.raw.tasksPerSec.median.toFixed(0)}/s, weft ${row.weft.tasksPerSec.median.toFixed(0)}/s, raw ÷ weft ${row.ratio.median.toFixed(2)}×`);
+    }
+  } finally {
+    await redis.stop();
+  }
+  return { ...spec, rows };
 }
 
 async function main(): Promise<void> {
   const [mode, url, concurrency] = process.argv.slice(2);
   if (mode === 'raw-worker') return rawWorker(url!, Number(concurrency));
-  const options = parseOptions(process.argv.slice(2));
-  const weft = await loadWeft();
-  const redis = await startRedisServer();
-  const rows: Row[] = [];
+  const spec = JSON.parse(mode ?? '{}') as ScaleSpec;
+  let scale: ScaleResult;
   try {
-    for (const workers of WORKER_COUNTS) {
-      const row = await measurePoint(redis, weft, workers, options);
-      rows.push(row);
-      process.stderr.write(`${workers} worker(s): raw ${row.raw.toFixed(0)}/s, weft ${row.weft.toFixed(0)}/s, ratio ${(row.raw / row.weft).toFixed(2)}×\n`);
-    }
-  } finally {
-    await redis.stop();
+    scale = await measureScaleOut(spec, (line) => process.stderr.write(`${line}\n`));
+  } catch (error) {
+    scale = { error: (error as Error).message };
   }
-  const out = path.join(ROOT, 'bench', 'SCALE-RESULTS.md');
-  await writeFile(out, render(rows, options));
-  process.stderr.write(`wrote ${out}\n`);
-  const worst = Math.max(...rows.map((r) => r.raw / r.weft));
-  process.exit(worst <= GOAL ? 0 : 1);
+  process.stdout.write(`${JSON.stringify({ scale })}\n`);
+  process.exit(0);
 }
 
-await main();
+if (process.argv[1] === HERE) await main();

@@ -34,11 +34,13 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     cwd: options.cwd ?? process.cwd(),
   });
   // BullMQ is loaded only for --redis: a plain run starts without it.
-  const dispatcher = options.redis === undefined ? undefined : (await import('../scale/index.js')).createQueueDispatcher({ redis: options.redis });
+  const dispatcher =
+    options.redis === undefined ? undefined : (await import('../scale/index.js')).createQueueDispatcher({ redis: options.redis, queueKey: process.env.WEFT_QUEUE_KEY });
   const engine = new WorkflowEngine({
     executors: config.executors,
     resources: config.resources,
     circuitBreakers: config.circuitBreakers,
+    workspaceRoots: config.workspaceRoots,
     ...(options.maxConcurrency === undefined ? {} : { maxConcurrency: options.maxConcurrency }),
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(dispatcher === undefined ? {} : { dispatcher }),

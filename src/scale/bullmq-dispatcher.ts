@@ -1,8 +1,9 @@
 /**
  * The coordinator's side of scale-out: each attempt the engine starts becomes one
- * BullMQ job on its executor's queue, and the job's result comes back as the
- * attempt's outcome. The engine keeps scheduling, limits, timeouts and retries;
- * BullMQ only carries the attempt (`attempts: 1`).
+ * BullMQ job on its executor's queue, and the job's result (its return value, which
+ * its worker also publishes on the run's channel) comes back as the attempt's
+ * outcome. The engine keeps scheduling, limits, timeouts and retries; BullMQ only
+ * carries the attempt (`attempts: 1`). Jobs made ready together are added together.
  *
  * Three things keep a job from being lost or run twice:
  * - its id is derived from run, task and attempt, so adding it again is a no-op;
@@ -10,16 +11,33 @@
  *   that died and was resumed) and waits for it instead of starting another;
  * - jobs in flight are checked against Redis after every reconnect and every few
  *   seconds, so a job that vanished fails its attempt loudly (`JOB_LOST`).
+ *
+ * With a queue key, each job's data is sealed (payload-codec.ts); without one, a
+ * run with secrets is refused before anything reaches Redis.
  */
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AttemptCall, Dispatcher } from '../engine/attempt.js';
 import { ErrorCodes, TaskError } from '../engine/errors.js';
 import type { TaskContext } from '../engine/executor.js';
+import { AddBatch } from './add-batch.js';
 import { JobFlights, type Flight, type QueueLink } from './job-flights.js';
-import { CANCEL_CHANNEL, fromWire, jobIdFor, queueName, ScaleErrorCodes, toWire, type CancelMessage, type JobData, type JobResult } from './job-protocol.js';
-import { LogRelay } from './log-relay.js';
-import { checkRedisUrl, closeRedis, connectRedis, loadBullMQ, reportToStderr, watchConnection, type BullMQ, type ConnectionReport } from './redis-connection.js';
+import {
+  CANCEL_CHANNEL,
+  fromWire,
+  jobIdFor,
+  queueName,
+  ScaleErrorCodes,
+  sealContext,
+  toWire,
+  type CancelMessage,
+  type JobData,
+  type JobPayload,
+  type RunMessage,
+} from './job-protocol.js';
+import { CodecErrorCodes, openValue, PayloadCodec, QUEUE_KEY_VARIABLE, sealValue } from './payload-codec.js';
+import { RunChannels } from './run-channels.js';
+import { checkRedisUrl, closeRedis, connectRedis, loadBullMQ, reportToStderr, type BullMQ, type ConnectionReport } from './redis-connection.js';
 
 export interface QueueDispatcherOptions {
   /** `redis://host:port`. */
@@ -28,6 +46,12 @@ export interface QueueDispatcherOptions {
   retainSeconds?: number;
   /** How often jobs in flight are checked against Redis. @default 5000 */
   reconcileIntervalMs?: number;
+  /**
+   * The queue key (`WEFT_QUEUE_KEY`: 32 bytes as base64 or hex; `NEW,OLD` while
+   * rotating). With it, every job's input, environment and result travel
+   * encrypted; without it, runs with secrets are refused.
+   */
+  queueKey?: string;
   /** Where news of Redis outages goes. @default stderr */
   onConnection?: ConnectionReport;
 }
@@ -41,13 +65,14 @@ interface Connections {
   bullmq: BullMQ;
   redis: Redis;
   subscriber: Redis;
-  relay: LogRelay;
+  channels: RunChannels;
 }
 
 /** Runs every attempt as a BullMQ job for `weft worker` processes to take. */
 export class QueueDispatcher implements Dispatcher {
   private readonly links = new Map<string, Promise<QueueLink>>();
-  private readonly flights = new JobFlights();
+  private readonly codec: PayloadCodec | undefined;
+  private readonly flights: JobFlights;
   private readonly retainSeconds: number;
   private readonly report: ConnectionReport;
   private readonly sweepTimer: NodeJS.Timeout;
@@ -57,9 +82,12 @@ export class QueueDispatcher implements Dispatcher {
 
   constructor(private readonly options: QueueDispatcherOptions) {
     checkRedisUrl(options.redis);
+    this.codec = PayloadCodec.fromText(options.queueKey);
+    this.flights = new JobFlights(this.codec);
     this.report = options.onConnection ?? reportToStderr;
     this.retainSeconds = options.retainSeconds ?? 86_400;
-    this.sweepTimer = setInterval(() => void this.reconcile(), options.reconcileIntervalMs ?? 5_000);
+    const interval = options.reconcileIntervalMs ?? 5_000;
+    this.sweepTimer = setInterval(() => void this.reconcile(interval), interval);
     this.sweepTimer.unref();
   }
 
@@ -73,32 +101,43 @@ export class QueueDispatcher implements Dispatcher {
     const [bullmq, redis, subscriber] = await Promise.all([
       loadBullMQ(),
       connectRedis(url, 'weft-coordinator', this.report),
-      connectRedis(url, 'weft-coordinator-logs', () => undefined),
+      connectRedis(url, 'weft-coordinator-runs', () => undefined),
     ]);
-    const relay = new LogRelay(subscriber, (message) => this.flights.deliverLog(message));
-    let outage = false;
-    redis.on('error', () => (outage = true));
-    redis.on('ready', () => {
-      if (outage) void this.reconcile();
-      outage = false;
-    });
-    return { bullmq, redis, subscriber, relay };
+    const channels = new RunChannels(subscriber, (message) => this.heard(message));
+    // After an outage, look up every job: its end may have been published while no one listened.
+    for (const client of [redis, subscriber]) {
+      let outage = false;
+      client.on('error', () => (outage = true));
+      client.on('ready', () => {
+        if (outage) void this.reconcile();
+        outage = false;
+      });
+    }
+    return { bullmq, redis, subscriber, channels };
+  }
+
+  private heard(message: RunMessage): void {
+    if ('log' in message) return this.flights.deliverLog(message.jobId, message.log);
+    if ('result' in message) return this.flights.finished(message.jobId, message.result);
+    const flight = this.flights.get(message.jobId);
+    if (flight) void this.reconcileOne(flight).catch(() => undefined);
   }
 
   async dispatch(call: AttemptCall): Promise<unknown> {
     const { ctx, executor } = call;
     if (ctx.signal.aborted) throw TaskError.from(ctx.signal.reason);
     if (this.closed) throw new TaskError(ErrorCodes.CANCELLED, 'the queue dispatcher is closed');
-    const { relay } = await this.connect();
+    if (call.hasSecrets && !this.codec) throw secretsNeedAKey(ctx.taskId);
+    const { channels } = await this.connect();
     const link = await this.link(executor.name);
-    const releaseLogs = await relay.attach(ctx.runId);
+    const release = await channels.attach(ctx.runId);
     const pending: Flight[] = [];
     try {
       const flight = (await this.reattach(link, ctx, pending)) ?? (await this.add(link, call, pending));
       return await this.outcome(flight);
     } finally {
       for (const flight of pending) this.flights.untrack(flight);
-      releaseLogs();
+      release();
     }
   }
 
@@ -109,15 +148,15 @@ export class QueueDispatcher implements Dispatcher {
     this.flights.settleAll((flight) => new TaskError(ErrorCodes.CANCELLED, `stopped waiting for job ${flight.jobId}: the queue dispatcher was closed`));
     const links = await Promise.allSettled(this.links.values());
     for (const link of links) {
-      if (link.status === 'fulfilled') await Promise.allSettled([link.value.events.close(), link.value.queue.close()]);
+      if (link.status === 'fulfilled') await link.value.queue.close().catch(() => undefined);
     }
     const connections = await this.connections?.catch(() => undefined);
     if (!connections) return;
-    connections.relay.close();
+    connections.channels.close();
     await Promise.all([closeRedis(connections.subscriber), closeRedis(connections.redis)]);
   }
 
-  /** Opens the executor's queue and its event reader once, on first use. */
+  /** Opens the executor's queue once, on first use. */
   private link(executor: string): Promise<QueueLink> {
     let link = this.links.get(executor);
     if (!link) {
@@ -132,15 +171,8 @@ export class QueueDispatcher implements Dispatcher {
     const { bullmq, redis } = await this.connect();
     const queue = new bullmq.Queue(name, { connection: redis });
     queue.on('error', () => undefined);
-    // Read events from the stream's current end: every job added after this is seen.
-    const last = (await redis.xrevrange(queue.toKey('events'), '+', '-', 'COUNT', 1))[0];
-    const events = new bullmq.QueueEvents(name, { connection: redis, lastEventId: last?.[0] ?? '0-0' });
-    watchConnection(events, `events of ${name}`, () => undefined);
-    const link: QueueLink = { queue, events };
-    events.on('completed', ({ jobId, returnvalue }) => this.flights.finished(jobId, returnvalue as unknown));
-    events.on('failed', ({ jobId, failedReason }) => this.flights.failed(jobId, failedReason));
-    await events.waitUntilReady();
-    return link;
+    await queue.waitUntilReady();
+    return { queue, adds: new AddBatch(queue) };
   }
 
   /**
@@ -157,13 +189,15 @@ export class QueueDispatcher implements Dispatcher {
         this.flights.untrack(flight, pending);
         continue;
       }
-      flight.confirmed = true;
+      this.flights.confirm(flight);
       if (UNFINISHED.has(state)) return flight;
-      const job = (await link.queue.getJob(jobId)) as Job | undefined;
-      const result = job?.returnvalue as JobResult | undefined;
-      if (state === 'completed' && result?.ok) {
-        this.flights.settle(flight, result);
-        return flight;
+      if (state === 'completed') {
+        const job = (await link.queue.getJob(jobId)) as Job | undefined;
+        const result = this.flights.read(flight, job?.returnvalue);
+        if (!(result instanceof TaskError) && result.ok) {
+          this.flights.settle(flight, result);
+          return flight;
+        }
       }
       this.flights.untrack(flight, pending);
       return undefined;
@@ -172,25 +206,23 @@ export class QueueDispatcher implements Dispatcher {
   }
 
   private async add(link: QueueLink, call: AttemptCall, pending: Flight[]): Promise<Flight> {
-    const { ctx, executor, input } = call;
+    const { ctx, input } = call;
     const jobId = jobIdFor(ctx.runId, ctx.taskId, ctx.attempt);
     const flight = this.flights.track(jobId, link, ctx, pending);
+    const payload: JobPayload = { input, env: ctx.env, ...(ctx.approval ? { approval: ctx.approval } : {}) };
     const data: JobData = {
       runId: ctx.runId,
       taskId: ctx.taskId,
       attempt: ctx.attempt,
-      executor: executor.name,
-      input,
       workdir: ctx.workdir,
       idempotencyKey: ctx.idempotencyKey,
-      env: ctx.env,
       workflow: ctx.workflow,
       startedAt: ctx.startedAt,
-      ...(ctx.approval ? { approval: ctx.approval } : {}),
+      payload: sealValue(this.codec, payload, sealContext.data(jobId)) as JobData['payload'],
     };
     const keep = { age: this.retainSeconds };
-    await link.queue.add(ctx.taskId, data, { jobId, attempts: 1, removeOnComplete: keep, removeOnFail: keep });
-    flight.confirmed = true;
+    await link.adds.add(ctx.taskId, data, { jobId, attempts: 1, removeOnComplete: keep, removeOnFail: keep });
+    this.flights.confirm(flight);
     return flight;
   }
 
@@ -219,12 +251,14 @@ export class QueueDispatcher implements Dispatcher {
         retryable: false,
       });
     }
-    return JSON.parse(text) as unknown;
+    const stored = JSON.parse(text) as unknown;
+    // With a key every job is sealed, and so is what its worker stored.
+    return this.codec ? openValue(this.codec, stored, sealContext.output(jobId)) : stored;
   }
 
   /** Removes a job no worker took yet; otherwise asks its worker to stop it, until it ends. */
   private async cancel(flight: Flight, reason: TaskError): Promise<void> {
-    if (!flight.confirmed || flight.settled) return;
+    if (flight.confirmedAt === undefined || flight.settled) return;
     const removed = await flight.link.queue.remove(flight.jobId).catch(() => 0);
     if (removed === 1) return this.flights.settle(flight, reason);
     const { redis } = await this.connect();
@@ -236,14 +270,16 @@ export class QueueDispatcher implements Dispatcher {
   }
 
   /**
-   * Checks every confirmed job in flight against Redis: settles those whose end
-   * this coordinator missed, and fails those Redis no longer has.
+   * Checks confirmed jobs in flight against Redis: settles those whose end this
+   * coordinator missed, and fails those Redis no longer has. After a reconnect,
+   * every job; on the regular sweep, those confirmed at least `minAgeMs` ago, so
+   * thousands of short jobs do not each cost a look-up.
    */
-  private async reconcile(): Promise<void> {
+  private async reconcile(minAgeMs = 0): Promise<void> {
     if (this.reconciling || this.closed) return;
     this.reconciling = true;
     try {
-      const flights = this.flights.unsettled();
+      const flights = this.flights.unsettled(Date.now() - minAgeMs);
       await Promise.all(flights.map((flight) => this.reconcileOne(flight).catch(() => undefined)));
     } finally {
       this.reconciling = false;
@@ -271,3 +307,12 @@ export class QueueDispatcher implements Dispatcher {
   }
 }
 
+function secretsNeedAKey(taskId: string): TaskError {
+  return new TaskError(
+    CodecErrorCodes.QUEUE_KEY_REQUIRED,
+    `task "${taskId}" was not queued: its run has secrets, and without a queue key they would sit in Redis in the clear. ` +
+      `Set ${QUEUE_KEY_VARIABLE} to 32 random bytes (\`openssl rand -base64 32\`), the same on the coordinator and on every worker ` +
+      '(embedding weft: pass queueKey to createQueueDispatcher and runWorker)',
+    { retryable: false },
+  );
+}

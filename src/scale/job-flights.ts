@@ -1,19 +1,23 @@
 /**
  * The jobs a coordinator waits for, by job id. Whatever learns how a job ended
- * (a BullMQ event, a reconciliation pass, a cancel that removed it) settles its
- * flight here, once; log lines published for it are handed to its task's context.
+ * (its worker's message, a reconciliation pass, a cancel that removed it) settles
+ * its flight here, once; log lines published for it are handed to its task's
+ * context. Results and log lines that come sealed are opened here, and only for
+ * jobs this coordinator waits for.
  */
-import type { Queue, QueueEvents } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { ErrorCodes, TaskError } from '../engine/errors.js';
 import type { TaskContext } from '../engine/executor.js';
-import { lostJobError, type JobResult, type LogMessage } from './job-protocol.js';
+import type { AddBatch } from './add-batch.js';
+import { lostJobError, sealContext, type JobResult, type LogLine } from './job-protocol.js';
+import { openValue, type PayloadCodec, type Sealed } from './payload-codec.js';
 
 /** How long the last log lines of a job may trail its result. */
 const LOG_TRAIL_MS = 1_000;
 
 export interface QueueLink {
   queue: Queue;
-  events: QueueEvents;
+  adds: AddBatch;
 }
 
 /** One job the coordinator waits for. */
@@ -21,8 +25,8 @@ export interface Flight {
   jobId: string;
   link: QueueLink;
   ctx: TaskContext;
-  /** Known to be in Redis: from now on, its absence means it was lost. */
-  confirmed: boolean;
+  /** When it was known to be in Redis: from then on, its absence means it was lost. */
+  confirmedAt?: number;
   logLines: number;
   onLog?: () => void;
   /** Dispatches waiting for this job: the same attempt dispatched twice shares one job. */
@@ -37,6 +41,8 @@ export interface Flight {
 export class JobFlights {
   private readonly flights = new Map<string, Flight>();
 
+  constructor(private readonly codec: PayloadCodec | undefined) {}
+
   /** Starts waiting for a job (or joins whoever already waits); `pending` collects it for `untrack`. */
   track(jobId: string, link: QueueLink, ctx: TaskContext, pending: Flight[]): Flight {
     const existing = this.flights.get(jobId);
@@ -50,7 +56,7 @@ export class JobFlights {
     const result = new Promise<JobResult>((res, rej) => ((resolve = res), (reject = rej)));
     // It may be rejected before anyone awaits it (a job that fails at once).
     result.catch(() => undefined);
-    const flight: Flight = { jobId, link, ctx, confirmed: false, logLines: 0, waiters: 1, settled: false, result, resolve, reject };
+    const flight: Flight = { jobId, link, ctx, confirmedAt: undefined, logLines: 0, waiters: 1, settled: false, result, resolve, reject };
     this.flights.set(jobId, flight);
     pending.push(flight);
     return flight;
@@ -62,9 +68,17 @@ export class JobFlights {
     if (--flight.waiters === 0 && this.flights.get(flight.jobId) === flight) this.flights.delete(flight.jobId);
   }
 
-  /** Jobs known to be in Redis whose end is not known yet. */
-  unsettled(): Flight[] {
-    return [...this.flights.values()].filter((flight) => flight.confirmed && !flight.settled);
+  get(jobId: string): Flight | undefined {
+    return this.flights.get(jobId);
+  }
+
+  /** Jobs known to be in Redis since `confirmedBy` or earlier, whose end is not known yet. */
+  unsettled(confirmedBy: number): Flight[] {
+    return [...this.flights.values()].filter((flight) => flight.confirmedAt !== undefined && flight.confirmedAt <= confirmedBy && !flight.settled);
+  }
+
+  confirm(flight: Flight): void {
+    flight.confirmedAt ??= Date.now();
   }
 
   settle(flight: Flight, outcome: JobResult | TaskError): void {
@@ -82,10 +96,20 @@ export class JobFlights {
   /** A job's return value arrived. */
   finished(jobId: string, returnvalue: unknown): void {
     const flight = this.flights.get(jobId);
-    if (!flight) return;
-    if (isJobResult(returnvalue)) return this.settle(flight, returnvalue);
+    if (flight) this.settle(flight, this.read(flight, returnvalue));
+  }
+
+  /** A job's return value as a result, opened if it came sealed; or why it is none. */
+  read(flight: Flight, returnvalue: unknown): JobResult | TaskError {
+    let result: unknown;
+    try {
+      result = openValue(this.codec, returnvalue, sealContext.result(flight.jobId));
+    } catch (error) {
+      return TaskError.from(error);
+    }
+    if (isJobResult(result)) return result;
     const queue = flight.link.queue.name;
-    this.settle(flight, new TaskError(ErrorCodes.EXECUTOR_ERROR, `job ${jobId} returned something that is not a weft result; is a non-weft worker listening on ${queue}?`));
+    return new TaskError(ErrorCodes.EXECUTOR_ERROR, `job ${flight.jobId} returned something that is not a weft result; is a non-weft worker listening on ${queue}?`);
   }
 
   /** BullMQ failed a job itself: its worker was lost. */
@@ -94,12 +118,24 @@ export class JobFlights {
     if (flight) this.settle(flight, lostJobError(jobId, failedReason));
   }
 
-  deliverLog(message: LogMessage): void {
-    const flight = this.flights.get(message.jobId);
+  deliverLog(jobId: string, log: LogLine | Sealed): void {
+    const flight = this.flights.get(jobId);
     if (!flight) return;
     flight.logLines++;
-    flight.ctx.logStream(message.stream, message.line);
+    const { stream, line } = this.openLog(jobId, log);
+    flight.ctx.logStream(stream, line);
     flight.onLog?.();
+  }
+
+  private openLog(jobId: string, log: LogLine | Sealed): LogLine {
+    if (!('sealed' in log)) return log;
+    try {
+      const opened = openValue(this.codec, log, sealContext.log(jobId)) as Partial<LogLine>;
+      if (typeof opened.line === 'string') return { stream: opened.stream === 'stdout' || opened.stream === 'stderr' ? opened.stream : 'log', line: opened.line };
+      return { stream: 'log', line: '[weft] a log line of this attempt came in a form weft does not know' };
+    } catch (error) {
+      return { stream: 'log', line: `[weft] a log line of this attempt could not be decrypted: ${(error as Error).message}` };
+    }
   }
 
   /** Waits briefly for log lines published before the result but delivered after it. */

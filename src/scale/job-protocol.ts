@@ -7,6 +7,7 @@
 import { ErrorCodes, TaskError } from '../engine/errors.js';
 import type { LogStream } from '../engine/executor.js';
 import type { ApprovalDecision, TaskErrorInfo } from '../engine/types.js';
+import { CodecErrorCodes, type Sealed } from './payload-codec.js';
 
 /** Every executor has its own queue, so a worker takes only jobs it can run. */
 export function queueName(executor: string): string {
@@ -31,28 +32,45 @@ function escapePart(text: string): string {
   });
 }
 
-/** The task context fields that travel with a job; the worker rebuilds the rest. */
+/**
+ * What a job holds in Redis: in the clear, what says which task and attempt it is
+ * (operators read it in BullMQ's tools); in `payload`, the task's data, sealed
+ * when the coordinator has a queue key (see payload-codec.ts).
+ */
 export interface JobData {
   runId: string;
   taskId: string;
   attempt: number;
-  executor: string;
-  input: unknown;
   workdir: string;
   idempotencyKey: string;
-  env: Record<string, string>;
   workflow: string;
   startedAt: string;
+  payload: JobPayload | Sealed;
+}
+
+/** The part of a task context that may hold secrets. */
+export interface JobPayload {
+  input: unknown;
+  env: Record<string, string>;
   approval?: ApprovalDecision;
 }
+
+/** What each envelope of a job is bound to: its job and which part it is. */
+export const sealContext = {
+  data: (jobId: string) => `data:${jobId}`,
+  result: (jobId: string) => `result:${jobId}`,
+  log: (jobId: string) => `log:${jobId}`,
+  output: (jobId: string) => `output:${jobId}`,
+} as const;
 
 /** An executor's error as it crosses the wire: TaskError.toJSON plus the retry hint. */
 export type WireError = TaskErrorInfo & { retryAfterMs?: number };
 
 /**
- * What a worker's job returns. Executor failures are results too (`ok: false`), so a
- * BullMQ-level failure always means the job itself was lost (a dead worker).
- * `logLines` says how many log lines were published, so none is dropped at the end.
+ * What a worker's job returns (sealed, when its data was). Executor failures are
+ * results too (`ok: false`), so a BullMQ-level failure always means the job itself
+ * was lost (a dead worker). `logLines` says how many log lines were published, so
+ * none is dropped at the end.
  */
 export type JobResult =
   | { ok: true; outputs: unknown; logLines: number }
@@ -70,12 +88,21 @@ export function fromWire(info: WireError): TaskError {
   return new TaskError(code, message, { retryable, retryAfterMs, details, exitCode, signal });
 }
 
-/** One log line published by a worker. */
-export interface LogMessage {
-  jobId: string;
+/** One line of a job's log. */
+export interface LogLine {
   stream: LogStream;
   line: string;
 }
+
+/**
+ * What workers publish on a run's channel, about one job of the run:
+ * - `log`: a log line, sealed when the job's data was;
+ * - `result`: the job completed; its return value, as stored in Redis (published
+ *   once it is stored, so the coordinator need not read BullMQ's event stream);
+ * - `lost`: BullMQ failed the job itself (its worker stopped renewing the lock);
+ *   the coordinator reads why from Redis.
+ */
+export type RunMessage = { jobId: string; log: LogLine | Sealed } | { jobId: string; result: unknown } | { jobId: string; lost: true };
 
 /** A request to stop a job's executor. */
 export interface CancelMessage {
@@ -83,15 +110,20 @@ export interface CancelMessage {
   reason: WireError;
 }
 
-/** Log lines of a run's jobs are published here; the coordinator driving the run listens. */
-export function logChannel(runId: string): string {
-  return `weft:logs:${escapePart(runId)}`;
+/** A run's channel: its coordinator listens while it has jobs in flight. */
+export function runChannel(runId: string): string {
+  return `weft:run:${escapePart(runId)}`;
+}
+
+/** The channel of the run a job belongs to: its id starts with the escaped run id, which holds no `.`. */
+export function runChannelOfJob(jobId: string): string {
+  return `weft:run:${jobId.slice(0, jobId.indexOf('.'))}`;
 }
 
 /** Every worker listens here for jobs to abort. */
 export const CANCEL_CHANNEL = 'weft:cancel';
 
-/** Where a job's output too large to travel inline is kept. */
+/** Where a job's output too large to travel inline is kept (sealed, when its job's data was). */
 export function outputKey(jobId: string): string {
   return `weft:output:${jobId}`;
 }
@@ -104,6 +136,7 @@ export const ScaleErrorCodes = {
   JOB_LOST: 'JOB_LOST',
   /** The executor returned more than a worker may send back. */
   OUTPUT_TOO_LARGE: 'OUTPUT_TOO_LARGE',
+  ...CodecErrorCodes,
 } as const;
 
 /** The failure a job that BullMQ itself failed stands for. */

@@ -3,12 +3,14 @@
  * has, each on that executor's queue and on no other, so a job is only ever taken
  * by a process that can run it. A job runs its executor with a task context built
  * from the job; the result (or the executor's error) is the job's return value,
- * log lines go back on the run's channel, and a cancel request aborts the
- * executor's signal.
+ * published on the run's channel once stored, as are log lines; a cancel request
+ * aborts the executor's signal. A job whose data came sealed is answered sealed:
+ * its result, log lines and outputs stored by reference.
  *
  * A worker that dies mid-job stops renewing the job's lock; another worker's
- * stalled-job check then fails the job (`maxStalledCount: 0`), and the
- * coordinator counts the attempt as lost and retries under the task's policy.
+ * stalled-job check then fails the job (`maxStalledCount: 0`) and says so on the
+ * job's run channel; the coordinator counts the attempt as lost and retries under
+ * the task's policy.
  */
 import { format } from 'node:util';
 import type { Job } from 'bullmq';
@@ -19,15 +21,21 @@ import {
   CANCEL_CHANNEL,
   formatBytes,
   fromWire,
-  logChannel,
   outputKey,
   queueName,
+  runChannel,
+  runChannelOfJob,
   ScaleErrorCodes,
   toWire,
+  sealContext,
   type CancelMessage,
   type JobData,
+  type JobPayload,
   type JobResult,
+  type LogLine,
+  type RunMessage,
 } from './job-protocol.js';
+import { isSealed, openValue, PayloadCodec } from './payload-codec.js';
 import { closeRedis, connectRedis, loadBullMQ, redactUrl, reportToStderr, watchConnection, type ConnectionReport } from './redis-connection.js';
 
 export interface WorkerOptions {
@@ -51,7 +59,13 @@ export interface WorkerOptions {
   stalledIntervalMs?: number;
   /** How long outputs stored by reference are kept. @default 86400 s */
   retainSeconds?: number;
-  /** Where news of Redis outages goes. @default stderr */
+  /**
+   * The queue key (`WEFT_QUEUE_KEY`: 32 bytes as base64 or hex; `NEW,OLD` while
+   * rotating), the same as the coordinator's. Without it, a job that came sealed
+   * fails with PAYLOAD_UNREADABLE.
+   */
+  queueKey?: string;
+  /** Where news of Redis outages, and of jobs this worker cannot decrypt, goes. @default stderr */
   onConnection?: ConnectionReport;
 }
 
@@ -65,6 +79,7 @@ export interface RunningWorker {
 /** Starts taking jobs; resolves once every queue is listened on. */
 export async function runWorker(options: WorkerOptions): Promise<RunningWorker> {
   const executors = selectExecutors(options.executors, options.only);
+  const codec = PayloadCodec.fromText(options.queueKey);
   const report = options.onConnection ?? reportToStderr;
   const quiet = () => undefined;
   const [{ Worker }, connection, publisher, subscriber] = await Promise.all([
@@ -77,7 +92,7 @@ export async function runWorker(options: WorkerOptions): Promise<RunningWorker> 
   subscriber.on('message', (_channel: string, text: string) => cancelFromMessage(controllers, text));
   await subscriber.subscribe(CANCEL_CHANNEL);
 
-  const runner = new JobRunner(options, publisher, controllers);
+  const runner = new JobRunner(options, codec, publisher, controllers, report);
   const workers = executors.map((executor) => {
     const name = queueName(executor.name);
     const worker = new Worker(name, (job: Job) => runner.run(executor, job), {
@@ -89,6 +104,11 @@ export async function runWorker(options: WorkerOptions): Promise<RunningWorker> 
       autorun: true,
     });
     watchConnection(worker, `worker on ${name} at ${redactUrl(options.redis)}`, quiet);
+    const tell = (channel: string, message: RunMessage) => void publisher.publish(channel, JSON.stringify(message)).catch(() => undefined);
+    // After BullMQ stored the job's end: a coordinator that hears it need not read anything back.
+    worker.on('completed', (job: Job, result: unknown) => tell(runChannel((job.data as JobData).runId), { jobId: job.id!, result }));
+    worker.on('failed', (job: Job | undefined) => job && tell(runChannelOfJob(job.id!), { jobId: job.id!, lost: true }));
+    worker.on('stalled', (jobId: string) => tell(runChannelOfJob(jobId), { jobId, lost: true }));
     return worker;
   });
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
@@ -123,48 +143,75 @@ function cancelFromMessage(controllers: Map<string, AbortController>, text: stri
   controllers.get(message.jobId)?.abort(fromWire(message.reason));
 }
 
-/** Runs one job's executor and turns whatever happens into a JobResult. */
+/** Runs one job's executor and turns whatever happens into a JobResult, sealed when the job's data was. */
 class JobRunner {
   private readonly inlineOutputBytes: number;
   private readonly maxOutputBytes: number;
   private readonly retainSeconds: number;
+  /** Each kind of unreadable job is reported once, not once per job. */
+  private readonly reported = new Set<string>();
 
   constructor(
     private readonly options: WorkerOptions,
+    private readonly codec: PayloadCodec | undefined,
     private readonly publisher: Redis,
     private readonly controllers: Map<string, AbortController>,
+    private readonly report: ConnectionReport,
   ) {
     this.inlineOutputBytes = options.inlineOutputBytes ?? 16 * 1024;
     this.maxOutputBytes = options.maxOutputBytes ?? 8 * 2 ** 20;
     this.retainSeconds = options.retainSeconds ?? 86_400;
   }
 
-  async run(executor: Executor, job: Job): Promise<JobResult> {
+  async run(executor: Executor, job: Job): Promise<unknown> {
     const jobId = job.id!;
     const data = job.data as JobData;
+    const codec = isSealed(data.payload) ? this.codec : undefined;
+    let payload: JobPayload;
+    try {
+      payload = openValue(this.codec, data.payload, sealContext.data(jobId)) as JobPayload;
+    } catch (error) {
+      return this.unreadable(jobId, TaskError.from(error));
+    }
     const controller = new AbortController();
     this.controllers.set(jobId, controller);
-    const channel = logChannel(data.runId);
+    const channel = runChannel(data.runId);
     let logLines = 0;
     let lastPublish: Promise<unknown> = Promise.resolve();
     const publish = (stream: LogStream, line: string) => {
       logLines++;
-      lastPublish = this.publisher.publish(channel, JSON.stringify({ jobId, stream, line })).catch(() => undefined);
+      const log: LogLine = { stream, line };
+      const message: RunMessage = { jobId, log: codec ? codec.seal(JSON.stringify(log), sealContext.log(jobId)) : log };
+      lastPublish = this.publisher.publish(channel, JSON.stringify(message)).catch(() => undefined);
     };
     try {
-      const outputs = await executor.execute(data.input, this.contextFor(data, controller.signal, publish));
+      const outputs = await executor.execute(payload.input, this.contextFor(data, payload, controller.signal, publish));
       if (controller.signal.aborted) throw controller.signal.reason;
-      return await this.encode(jobId, data, outputs, logLines);
+      return await this.encode(jobId, data, outputs, logLines, codec);
     } catch (error) {
       const reason = controller.signal.aborted ? controller.signal.reason : error;
-      return { ok: false, error: toWire(TaskError.from(reason)), logLines };
+      return answer({ ok: false, error: toWire(TaskError.from(reason)), logLines }, jobId, codec);
     } finally {
       this.controllers.delete(jobId);
       await lastPublish;
     }
   }
 
-  private contextFor(data: JobData, signal: AbortSignal, publish: (stream: LogStream, line: string) => void): TaskContext {
+  /**
+   * A job this worker cannot decrypt fails its attempt, not retried: the answer is in
+   * the clear (this worker cannot seal for the coordinator's key, and it holds no
+   * task data), and the operator hears of it here too.
+   */
+  private unreadable(jobId: string, error: TaskError): JobResult {
+    const kind = error.message.replace(jobId, '<job>');
+    if (!this.reported.has(kind)) {
+      this.reported.add(kind);
+      this.report(`cannot run job ${jobId}: ${error.message}`);
+    }
+    return { ok: false, error: toWire(error), logLines: 0 };
+  }
+
+  private contextFor(data: JobData, payload: JobPayload, signal: AbortSignal, publish: (stream: LogStream, line: string) => void): TaskContext {
     return {
       runId: data.runId,
       taskId: data.taskId,
@@ -172,20 +219,28 @@ class JobRunner {
       signal,
       workdir: this.options.workdir ?? data.workdir,
       idempotencyKey: data.idempotencyKey,
-      env: data.env,
+      env: payload.env,
       workflow: data.workflow,
       startedAt: data.startedAt,
-      ...(data.approval ? { approval: data.approval } : {}),
+      ...(payload.approval ? { approval: payload.approval } : {}),
       log: (...args: unknown[]) => publish('log', format(...args)),
       logStream: publish,
     };
   }
 
-  /** Small outputs travel in the job; larger ones beside it; too large ones fail the attempt. */
-  private async encode(jobId: string, data: JobData, outputs: unknown, logLines: number): Promise<JobResult> {
+  /**
+   * Small outputs travel in the result; larger ones beside it; too large ones fail
+   * the attempt. The outputs are turned into JSON once: a sealed result is built
+   * around that text rather than encoding them again.
+   */
+  private async encode(jobId: string, data: JobData, outputs: unknown, logLines: number, codec: PayloadCodec | undefined): Promise<unknown> {
     const text = JSON.stringify(outputs) ?? '';
     const bytes = Buffer.byteLength(text);
-    if (bytes <= this.inlineOutputBytes) return { ok: true, outputs, logLines };
+    if (bytes <= this.inlineOutputBytes) {
+      if (!codec) return { ok: true, outputs, logLines } satisfies JobResult;
+      const body = text === '' ? `{"ok":true,"logLines":${logLines}}` : `{"ok":true,"logLines":${logLines},"outputs":${text}}`;
+      return codec.seal(body, sealContext.result(jobId));
+    }
     if (bytes > this.maxOutputBytes) {
       const error = new TaskError(
         ScaleErrorCodes.OUTPUT_TOO_LARGE,
@@ -193,10 +248,16 @@ class JobRunner {
           'write large results to shared storage and return their location, or raise the worker\'s --max-output-bytes',
         { retryable: false, details: { bytes, limit: this.maxOutputBytes } },
       );
-      return { ok: false, error: toWire(error), logLines };
+      return answer({ ok: false, error: toWire(error), logLines }, jobId, codec);
     }
     const key = outputKey(jobId);
-    await this.publisher.set(key, text, 'EX', this.retainSeconds);
-    return { ok: true, outputRef: key, bytes, logLines };
+    const stored = codec ? JSON.stringify(codec.seal(text, sealContext.output(jobId))) : text;
+    await this.publisher.set(key, stored, 'EX', this.retainSeconds);
+    return answer({ ok: true, outputRef: key, bytes, logLines }, jobId, codec);
   }
+}
+
+/** A job's return value: the result, sealed when the job's data was. */
+function answer(result: JobResult, jobId: string, codec: PayloadCodec | undefined): unknown {
+  return codec ? codec.seal(JSON.stringify(result), sealContext.result(jobId)) : result;
 }

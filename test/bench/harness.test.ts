@@ -27,7 +27,7 @@ describe('npm run bench', () => {
     if (!existsSync(path.join(ROOT, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does) before this test');
     out = await mkdtemp(path.join(tmpdir(), 'weft-bench-'));
     const args = ['--import', 'tsx', 'bench/main.ts', '--out', out, '--reps', '1', '--sizes', '200', '--shapes', 'layered', '--concurrency', '8'];
-    args.push('--makespan-dags', '1', '--load-size', '200', '--persisted-size', '200');
+    args.push('--makespan-dags', '1', '--load-size', '200', '--persisted-size', '200', '--scale-tasks', '100', '--scale-workers', '1');
     ({ stdout } = await run(process.execPath, args, { cwd: ROOT, timeout: 170_000 }));
     results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')) as BenchResults;
     markdown = await readFile(path.join(out, 'RESULTS.md'), 'utf8');
@@ -68,6 +68,24 @@ describe('npm run bench', () => {
     expect('figure' in results.persisted || 'skipped' in results.persisted).toBe(true);
   });
 
+  it('measures scale-out against raw BullMQ on a redis-server of its own, or says why it could not', () => {
+    const scale = results.scale!;
+    if ('skipped' in scale) {
+      expect(scale.skipped).toMatch(/redis-server is not installed/);
+      expect(markdown).toContain(`skipped: ${scale.skipped}`);
+      return;
+    }
+    expect(scale).toMatchObject({ tasks: 100, workers: [1], rows: [{ workers: 1 }] });
+    const [row] = 'rows' in scale ? scale.rows : [];
+    for (const figures of [row!.raw, row!.weft]) {
+      expect(figures.tasksPerSec.median).toBeGreaterThan(0);
+      expect(figures.cpuUsPerTask.median).toBeGreaterThan(0);
+    }
+    expect(row!.ratio.median).toBeCloseTo(row!.raw.tasksPerSec.samples[0]! / row!.weft.tasksPerSec.samples[0]!, 5);
+    expect(markdown).toContain('## Scale-out');
+    expect(markdown).toMatch(/\| 1 \| \d+ \| \d+ \| [\d.]+ \| \d+ \| \d+ \| [\d.]+ \| (met|\*\*not met\*\*) \|/);
+  });
+
   it('judges every target and prints each as met or not', () => {
     expect(results.targets.map((t) => t.name)).toEqual([
       'weft speed',
@@ -79,6 +97,7 @@ describe('npm run bench', () => {
       'makespan',
       'loading',
       'persisted',
+      'scale-out',
     ]);
     // At 200 tasks the 100k figures are not measured: they say so rather than guess.
     expect(results.targets.find((t) => t.name === 'weft speed')!.met).toBeNull();

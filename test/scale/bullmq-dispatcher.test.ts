@@ -3,7 +3,7 @@
  * results, errors, logs and large outputs come back as they would in-process;
  * timeouts and cancellation reach the executor; an attempt is never run twice.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AttemptCall } from '../../src/engine/attempt.js';
 import { TaskError } from '../../src/engine/errors.js';
 import { defineExecutor, type TaskContext } from '../../src/engine/executor.js';
@@ -11,20 +11,9 @@ import { MemoryRunStore } from '../../src/engine/store/index.js';
 import { createQueueDispatcher, jobIdFor, queueName, runWorker, type RunningWorker } from '../../src/scale/index.js';
 import { WorkflowEngine } from '../../src/weft-engine.js';
 import { fixtureExecutors, marksDir, until } from './helpers/cluster.js';
-import { startRedisServer, type RedisServer } from './helpers/redis-server.js';
+import { useRedis } from './helpers/use-redis.js';
 
-let redis: RedisServer;
-const closers: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedis();
 
 const quiet = () => undefined;
 
@@ -39,7 +28,8 @@ async function setup(workerOptions: Partial<Parameters<typeof runWorker>[0]> = {
   const executors = [...(await fixtureExecutors()), strict];
   const worker = await runWorker({ redis: redis.url, executors, concurrency: 4, onConnection: quiet, ...workerOptions });
   const dispatcher = createQueueDispatcher({ redis: redis.url, onConnection: quiet });
-  closers.push(() => worker.close(true), () => dispatcher.close());
+  redis.defer(() => worker.close(true));
+  redis.defer(() => dispatcher.close());
   const store = new MemoryRunStore();
   const engine = new WorkflowEngine({ executors, dispatcher, store });
   return { engine, dispatcher, worker, store };
@@ -108,7 +98,7 @@ tasks:
     const run = engine.start(workflow);
     await until(() => marks.starts('first').length + marks.starts('second').length === 1, 'one task to start');
     const waiting = marks.starts('first').length === 1 ? 'second' : 'first';
-    const client = redis.client();
+    const client = redis.server.client();
     const queue = `bull:${queueName('work')}`;
     const waitingId = jobIdFor(run.id, waiting, 1);
     await until(async () => (await client.exists(`${queue}:${waitingId}`)) === 1, 'the second job to be queued');
@@ -125,7 +115,7 @@ tasks:
     const executors = await fixtureExecutors();
     const work = executors.find((e) => e.name === 'work')!;
     const worker: RunningWorker = await runWorker({ redis: redis.url, executors, onConnection: quiet });
-    closers.push(() => worker.close(true));
+    redis.defer(() => worker.close(true));
     const marks = marksDir();
     const call = (attempt: number): AttemptCall => {
       const controller = new AbortController();
@@ -149,7 +139,7 @@ tasks:
     await first.close();
     // A coordinator that died during attempt 1 resumes with attempt 2: it takes attempt 1's result.
     const second = createQueueDispatcher({ redis: redis.url, onConnection: quiet });
-    closers.push(() => second.close());
+    redis.defer(() => second.close());
     const c = await second.dispatch(call(2));
     expect([a, b, c]).toEqual([{ value: 7, sum: 7 }, { value: 7, sum: 7 }, { value: 7, sum: 7 }]);
     expect(marks.starts('job[0]')).toHaveLength(1);

@@ -12,18 +12,16 @@ import type { RunResult } from '../../src/engine/types.js';
 import { jobIdFor, queueName } from '../../src/scale/index.js';
 import { runCli, startCli } from '../e2e/cli-process.js';
 import { CONFIG, marksDir, startWorker, until, type WorkerProcess } from './helpers/cluster.js';
-import { startRedisServer, type RedisServer } from './helpers/redis-server.js';
+import { useRedis } from './helpers/use-redis.js';
 
-let redis: RedisServer;
+const redis = useRedis();
 let pool: WorkerProcess[];
 
 beforeAll(async () => {
-  redis = await startRedisServer();
   pool = await Promise.all([1, 2].map(() => startWorker(redis.url, ['--concurrency', '2'])));
 });
 afterAll(async () => {
   await Promise.all(pool.map((worker) => worker.stop('SIGKILL')));
-  await redis.stop();
 });
 
 describe('a coordinator killed mid-run', () => {
@@ -56,7 +54,7 @@ outputs:
     const runId = record!.runId;
     expect(record!.tasks.long?.status).toBe('running');
     // While no coordinator listens, `short` finishes on its worker; `long` is still running.
-    const client = redis.client();
+    const client = redis.server.client();
     const shortJob = `bull:${queueName('work')}:${jobIdFor(runId, 'short', 1)}`;
     await until(async () => (await client.hget(shortJob, 'finishedOn')) !== null, 'short to finish on its worker');
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TaskError } from '../../src/engine/errors.js';
-import { fromWire, jobIdFor, lostJobError, queueName, toWire } from '../../src/scale/job-protocol.js';
+import { fromWire, jobIdFor, lostJobError, queueName, runChannel, runChannelOfJob, toWire } from '../../src/scale/job-protocol.js';
 
 describe('job ids', () => {
   it('are valid BullMQ ids and differ for every run, task and attempt', () => {
@@ -18,6 +18,16 @@ describe('job ids', () => {
     expect(jobIdFor('lr4x-a1b2c3', 'build[2]', 3)).toBe('lr4x-a1b2c3.build%5B2%5D.3');
     expect(jobIdFor('r', '\u0100', 1)).not.toBe(jobIdFor('r', '\u00100', 1));
     expect(queueName('shell')).toBe('weft-shell');
+  });
+});
+
+describe('run channels', () => {
+  it('are found from a job id alone, as a worker that notices another worker\'s lost job must', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), fc.integer({ min: 1, max: 50 }), (run, task, attempt) => {
+        expect(runChannelOfJob(jobIdFor(run, task, attempt))).toBe(runChannel(run));
+      }),
+    );
   });
 });
 

@@ -5,18 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coordinator, marksDir, startWorker, until, type WorkerProcess } from './helpers/cluster.js';
-import { startRedisServer, type RedisServer } from './helpers/redis-server.js';
+import { useRedis } from './helpers/use-redis.js';
 
-let redis: RedisServer;
+const redis = useRedis();
 let worker: WorkerProcess;
 
 beforeAll(async () => {
-  redis = await startRedisServer();
   worker = await startWorker(redis.url, ['--concurrency', '2']);
 });
 afterAll(async () => {
   await worker.stop('SIGKILL');
-  await redis.stop();
 });
 
 describe('Redis restarted mid-run', () => {
@@ -33,7 +31,7 @@ tasks:
 `);
       const run = engine.start(workflow);
       await until(() => marks.starts('caught').length === 1, 'the caught task to start');
-      await redis.restart();
+      await redis.server.restart();
       const result = await run.result;
       expect(result.status).toBe('failed');
       expect(result.tasks.before?.status).toBe('succeeded');

@@ -3,35 +3,24 @@
  * redis-server, and a coordinator engine in this process. The same workflow gives
  * the same results as in-process; a worker never takes a job of an executor it lacks.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/engine/types.js';
 import { jobIdFor, queueName } from '../../src/scale/index.js';
 import { WorkflowEngine } from '../../src/weft-engine.js';
 import { coordinator, fixtureExecutors, marksDir, startWorker, until, type WorkerProcess } from './helpers/cluster.js';
-import { startRedisServer, type RedisServer } from './helpers/redis-server.js';
+import { useRedis } from './helpers/use-redis.js';
 
-let redis: RedisServer;
-const cleanups: (() => unknown)[] = [];
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedis();
 
 async function workers(count: number, extra: string[] = []): Promise<WorkerProcess[]> {
   const started = await Promise.all(Array.from({ length: count }, () => startWorker(redis.url, extra)));
-  for (const worker of started) cleanups.push(() => worker.stop('SIGKILL'));
+  for (const worker of started) redis.defer(() => worker.stop('SIGKILL'));
   return started;
 }
 
 async function queueCoordinator() {
   const { engine, dispatcher } = await coordinator(redis.url);
-  cleanups.push(() => dispatcher.close());
+  redis.defer(() => dispatcher.close());
   return engine;
 }
 
@@ -66,7 +55,8 @@ describe('scale-out over BullMQ', () => {
     const engine = await queueCoordinator();
     const remoteMarks = marksDir();
     const localMarks = marksDir();
-    cleanups.push(remoteMarks.remove, localMarks.remove);
+    redis.defer(remoteMarks.remove);
+    redis.defer(localMarks.remove);
 
     const remote = await engine.run(engine.parse(layered(remoteMarks.dir)));
     const local = new WorkflowEngine({ executors: await fixtureExecutors() });
@@ -89,7 +79,7 @@ describe('scale-out over BullMQ', () => {
     const [echoOnly] = await workers(1, ['--executors', 'echo']);
     const engine = await queueCoordinator();
     const marks = marksDir();
-    cleanups.push(marks.remove);
+    redis.defer(marks.remove);
     const workflow = engine.parse(`
 name: specialised
 tasks:
@@ -97,7 +87,7 @@ tasks:
   heavy: { uses: work, with: { value: 5, marks: "${marks.dir}" } }
 `);
     const run = engine.start(workflow);
-    const client = redis.client();
+    const client = redis.server.client();
     const heavyJob = `bull:${queueName('work')}:${jobIdFor(run.id, 'heavy', 1)}`;
     await until(() => run.node('hello')?.result.status === 'succeeded', 'the echo task to succeed');
     await until(async () => (await client.exists(heavyJob)) === 1, 'the work job to be queued');

@@ -19,6 +19,13 @@ describe('weft worker', () => {
     expect(result.stderr).toMatch(/this worker has no executor "gpu"; it has shell, echo, .*work, chatty/);
   });
 
+  it('refuses a WEFT_QUEUE_KEY that is not a key, before connecting', async () => {
+    const result = await runCli(['worker', '--redis', 'redis://127.0.0.1:1', '--config', CONFIG], { env: { WEFT_QUEUE_KEY: 'correct horse battery staple' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/WEFT_QUEUE_KEY is not a queue key: it must be 32 random bytes .*openssl rand -base64 32/);
+    expect(result.stderr).not.toContain('battery');
+  });
+
   it('is listed in the help', async () => {
     const result = await runCli(['--help']);
     expect(result.stdout).toMatch(/worker\s+run tasks queued in Redis/);

@@ -5,35 +5,24 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recordEvents } from '../helpers/engine.js';
 import { coordinator, marksDir, startWorker, until, type WorkerProcess } from './helpers/cluster.js';
-import { startRedisServer, type RedisServer } from './helpers/redis-server.js';
+import { useRedis } from './helpers/use-redis.js';
 
-let redis: RedisServer;
-const cleanups: (() => unknown)[] = [];
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedis();
 
 /** Workers that notice a dead one within seconds (the default is 30 s). */
 async function workers(count: number, extra: string[] = []): Promise<WorkerProcess[]> {
   const options = ['--lock-duration', '2000', ...extra];
   const started = await Promise.all(Array.from({ length: count }, () => startWorker(redis.url, options)));
-  for (const worker of started) cleanups.push(() => worker.stop('SIGKILL'));
+  for (const worker of started) redis.defer(() => worker.stop('SIGKILL'));
   return started;
 }
 
 async function queueCoordinator() {
   const { engine, dispatcher } = await coordinator(redis.url);
-  cleanups.push(() => dispatcher.close());
+  redis.defer(() => dispatcher.close());
   return engine;
 }
 
@@ -42,7 +31,7 @@ describe('a worker killed mid-task', () => {
     await workers(3, ['--concurrency', '2']);
     const engine = await queueCoordinator();
     const marks = marksDir();
-    cleanups.push(marks.remove);
+    redis.defer(marks.remove);
     const workflow = engine.parse(`
 name: survivor
 tasks:

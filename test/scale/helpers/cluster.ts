@@ -27,9 +27,9 @@ export interface WorkerProcess {
   stop(signal?: NodeJS.Signals): Promise<CliResult>;
 }
 
-/** Starts `weft worker` and resolves once it listens. */
-export async function startWorker(redis: string, extra: string[] = []): Promise<WorkerProcess> {
-  const { child, done } = startCli(['worker', '--redis', redis, '--config', CONFIG, ...extra]);
+/** Starts `weft worker` and resolves once it listens. `env` adds to the worker's environment (`WEFT_QUEUE_KEY`). */
+export async function startWorker(redis: string, extra: string[] = [], env: Record<string, string | undefined> = {}): Promise<WorkerProcess> {
+  const { child, done } = startCli(['worker', '--redis', redis, '--config', CONFIG, ...extra], { env });
   await waitForStderr(child, 'listening on');
   return {
     child,
@@ -43,8 +43,8 @@ export async function startWorker(redis: string, extra: string[] = []): Promise<
 }
 
 /** A coordinator: the real engine with the fixture executors, dispatching to Redis. */
-export async function coordinator(redis: string, options: { reconcileIntervalMs?: number } = {}) {
-  const dispatcher: QueueDispatcher = createQueueDispatcher({ redis, reconcileIntervalMs: options.reconcileIntervalMs, onConnection: () => undefined });
+export async function coordinator(redis: string, options: { reconcileIntervalMs?: number; queueKey?: string } = {}) {
+  const dispatcher: QueueDispatcher = createQueueDispatcher({ redis, ...options, onConnection: () => undefined });
   const engine = new WorkflowEngine({ executors: await fixtureExecutors(), dispatcher });
   return { engine, dispatcher };
 }
