@@ -49,6 +49,11 @@ export interface WorkerOptions {
   only?: string[];
   /** The directory tasks run in, instead of the coordinator's (another machine may not have it). */
   workdir?: string;
+  /**
+   * Folders besides the workdir that tasks may use (see workspace-path.ts). Paths are
+   * this machine's, so they come from the worker's own configuration, never the job.
+   */
+  workspaceRoots?: readonly string[];
   /** Outputs larger than this (as JSON) are stored beside the job, not in it. @default 16 KiB */
   inlineOutputBytes?: number;
   /** Outputs larger than this fail the attempt with OUTPUT_TOO_LARGE. @default 8 MiB */
@@ -218,6 +223,7 @@ class JobRunner {
       attempt: data.attempt,
       signal,
       workdir: this.options.workdir ?? data.workdir,
+      workspaceRoots: this.options.workspaceRoots ?? [],
       idempotencyKey: data.idempotencyKey,
       env: payload.env,
       workflow: data.workflow,

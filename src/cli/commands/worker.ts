@@ -62,6 +62,7 @@ export const workerCommand: Command = {
       only: values.executors?.split(',').map((name) => name.trim()).filter((name) => name !== ''),
       concurrency: positiveInteger('concurrency', values.concurrency),
       workdir: values.workdir,
+      workspaceRoots: config.workspaceRoots,
       maxOutputBytes: positiveInteger('max-output-bytes', values['max-output-bytes']),
       lockDurationMs,
       stalledIntervalMs: lockDurationMs,
