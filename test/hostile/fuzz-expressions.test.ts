@@ -134,4 +134,12 @@ describe('expressions, fuzzed', () => {
       { numRuns: 500 },
     );
   });
+
+  it('passes an object whose keys differ only in case through whole (counterexample of seed 1314472936)', () => {
+    const template = compileTemplate<string>('${{ inputs.v }}!');
+    const value = [{ x: {}, X: [] }];
+    const ctx: ExpressionContext = { inputs: { v: value }, env: {}, tasks: {}, run: { id: 'r' }, workflow: { name: 'w' } };
+    expect(template.evaluate(ctx)).toBe('[{"x":{},"X":[]}]!');
+    expect(compileTemplate('${{ inputs.v }}').evaluate(ctx)).toEqual(value);
+  });
 });

@@ -12,30 +12,39 @@ type Pair = { key: string; value: Data };
  * A dictionary whose keys are plain data. The library's own indexes keys in a plain
  * object, so `constructor` and `__proto__` find Object.prototype's members and are
  * dropped; here they are keys like any other, in lookups and in `toJSON`.
+ *
+ * Lookups ignore case, as in GitHub Actions, but every key is kept: an object with
+ * both `x` and `X` passes through an expression whole, and `o.X` reads `X` itself.
  */
 class PlainKeyDictionary extends data.Dictionary {
-  private readonly entries = new Map<string, Pair>();
+  private readonly entries: Pair[] = [];
+  private readonly exact = new Map<string, Pair>();
+  private readonly folded = new Map<string, Pair>();
 
   override add(key: string, value: Data): void {
+    if (this.exact.has(key)) return;
+    const pair = { key, value };
+    this.entries.push(pair);
+    this.exact.set(key, pair);
     const lower = key.toLowerCase();
-    if (!this.entries.has(lower)) this.entries.set(lower, { key, value });
+    if (!this.folded.has(lower)) this.folded.set(lower, pair);
   }
 
   override get(key: string): Data | undefined {
-    return this.entries.get(key.toLowerCase())?.value;
+    return (this.exact.get(key) ?? this.folded.get(key.toLowerCase()))?.value;
   }
 
   override values(): Data[] {
-    return [...this.entries.values()].map((pair) => pair.value);
+    return this.entries.map((pair) => pair.value);
   }
 
   override pairs(): Pair[] {
-    return [...this.entries.values()];
+    return [...this.entries];
   }
 
   /** For `toJSON()`: JSON.stringify asks this first; `fromEntries` keeps `__proto__` an own key. */
   toJSON(): Record<string, Data> {
-    return Object.fromEntries([...this.entries.values()].map((pair) => [pair.key, pair.value]));
+    return Object.fromEntries(this.entries.map((pair) => [pair.key, pair.value]));
   }
 }
 

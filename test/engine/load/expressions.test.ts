@@ -51,6 +51,17 @@ describe('expressions follow GitHub Actions semantics', () => {
     expect(evaluate('fromJSON(\'{"a": [1, 2]}\')')).toEqual({ a: [1, 2] });
   });
 
+  it('reads property names without regard to case, the exact key first, and keeps every key', () => {
+    const expression = (source: string) => parseExpression(source).evaluate(contextData({ ...context, inputs: { o: { x: 1, X: 2, Name: 'n' } } }, []));
+    expect(expression('inputs.o.x')).toBe(1);
+    expect(expression('inputs.o.X')).toBe(2);
+    expect(expression('inputs.o.NAME')).toBe('n');
+    expect(expression('inputs.O.name')).toBe('n');
+    expect(expression('inputs.o')).toEqual({ x: 1, X: 2, Name: 'n' });
+    expect(JSON.parse(expression('toJSON(inputs.o)') as string)).toEqual({ x: 1, X: 2, Name: 'n' });
+    expect(expression('inputs.o.*')).toEqual([1, 2, 'n']);
+  });
+
   it('reads task ids with dashes, nested outputs and filters with *', () => {
     expect(evaluate('tasks.build-x.outputs.version')).toBe('1.2.0');
     expect(evaluate("tasks['build-x'].status")).toBe('succeeded');
