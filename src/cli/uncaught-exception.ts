@@ -66,7 +66,8 @@ function crash(error: unknown): void {
 function thrown(error: unknown): string[] {
   const stack = attempt(() => (error instanceof Error && typeof error.stack === 'string' ? error.stack : ''), '');
   const frames = stack.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, STACK_FRAMES);
-  return [describeThrown(error), ...frames.map((frame) => `  ${frame.trim()}`)];
+  // Masked before describeThrown cuts a long value, so no cut lands inside a secret.
+  return [describeThrown(error, masked), ...frames.map((frame) => `  ${frame.trim()}`)];
 }
 
 function masked(text: string): string {

@@ -109,9 +109,10 @@ export class TaskError extends WeftError {
   /**
    * Any thrown value as a TaskError: a plain Error becomes `EXECUTOR_ERROR`. Never
    * throws, whatever was thrown (a getter that throws, a proxy, an object without
-   * a prototype).
+   * a prototype). `hide` (a secret mask) sees a description of the value before it
+   * is cut.
    */
-  static from(value: unknown): TaskError {
+  static from(value: unknown, hide?: (text: string) => string): TaskError {
     try {
       if (value instanceof TaskError) return value;
       if (value instanceof Error) {
@@ -123,7 +124,7 @@ export class TaskError extends WeftError {
       // Reading it threw; it is described below without calling its getters.
     }
     if (typeof value === 'string' && value !== '') return new TaskError(ErrorCodes.EXECUTOR_ERROR, value);
-    return new TaskError(ErrorCodes.EXECUTOR_ERROR, `the executor threw ${describeThrown(value)} rather than an Error; throw an Error or a TaskError with a message`);
+    return new TaskError(ErrorCodes.EXECUTOR_ERROR, `the executor threw ${describeThrown(value, hide)} rather than an Error; throw an Error or a TaskError with a message`);
   }
 
   toJSON(): TaskErrorInfo {
@@ -136,21 +137,31 @@ export class TaskError extends WeftError {
   }
 }
 
-/** Words for a thrown value of any kind, for messages; never throws, never calls a getter. */
-export function describeThrown(value: unknown): string {
+/**
+ * Words for a thrown value of any kind, for messages; never throws, never calls a getter.
+ * `hide` (a secret mask) sees the text before it is cut: a cut through a secret would
+ * leave a piece of it that no mask recognises.
+ */
+export function describeThrown(value: unknown, hide?: (text: string) => string): string {
   if (value === null || value === undefined) return String(value);
-  if (typeof value === 'string') return value === '' ? 'an empty string' : JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value);
+  if (typeof value === 'string') return value === '' ? 'an empty string' : JSON.stringify(cut(hide ? hide(value) : value, 200));
   try {
     if (value instanceof Error) return `${String(value.name)}: ${String(value.message)}`;
   } catch {
     // A getter threw: inspected below without calling getters.
   }
   try {
-    const text = inspect(value, { depth: 1, breakLength: Infinity, getters: false, customInspect: false, showProxy: true, maxStringLength: 200, maxArrayLength: 10 });
-    return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+    // Strings whole when hiding: inspect's own cut would come before the mask.
+    const maxStringLength = hide ? Infinity : 200;
+    const text = inspect(value, { depth: 1, breakLength: Infinity, getters: false, customInspect: false, showProxy: true, maxStringLength, maxArrayLength: 10 });
+    return cut(hide ? hide(text) : text, 500);
   } catch {
     return `${kindOf(value)} that cannot be described`;
   }
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /** `a Treacherous` for an object whose class is known, without reading its properties. */

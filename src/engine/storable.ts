@@ -3,9 +3,13 @@
  * run store, sent in events and printed as JSON. A value JSON cannot hold (a cycle,
  * a BigInt, a function) or one too big to keep is refused here, with a clear
  * `INVALID_OUTPUT`, rather than crashing the store or the CLI later.
+ *
+ * The run's secrets are masked here, before any text is cut: a cut through a
+ * secret leaves a piece of it that the mask, applied later, would not recognise.
  */
 import type { AttemptExit, AttemptLayer } from './attempt.js';
 import { describeThrown, ErrorCodes, TaskError } from './errors.js';
+import type { SecretMask } from './secret-mask.js';
 
 /** The most a task's outputs may take as JSON. */
 export const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
@@ -16,14 +20,14 @@ export const MAX_ERROR_MESSAGE_CHARS = 64 * 1024;
 /** Error details are small by nature; beyond this they are replaced by a note. */
 export const MAX_ERROR_DETAILS_BYTES = 256 * 1024;
 
-/** Why `value` cannot be stored as JSON within `maxBytes`, or undefined when it can. */
-export function storableProblem(value: unknown, maxBytes = MAX_OUTPUT_BYTES): string | undefined {
+/** Why `value` cannot be stored as JSON within `maxBytes`, or undefined when it can; `mask` hides secrets in the answer. */
+export function storableProblem(value: unknown, maxBytes = MAX_OUTPUT_BYTES, mask?: SecretMask): string | undefined {
   try {
     const flat = flatBytes(value);
     if (flat !== undefined && flat <= maxBytes) return undefined;
     return walk(value, maxBytes);
   } catch (error) {
-    return `reading it threw ${describeThrown(error)}`;
+    return `reading it threw ${describeThrown(error, mask && ((text) => mask.text(text)))}`;
   }
 }
 
@@ -125,30 +129,34 @@ export const storableLayer: AttemptLayer = () => STORABLE_EXIT;
 
 const STORABLE_EXIT: AttemptExit = {
   succeeded(outputs, call) {
-    const problem = storableProblem(outputs);
+    const problem = storableProblem(outputs, MAX_OUTPUT_BYTES, call.mask);
     if (problem === undefined) return outputs;
     throw new TaskError(ErrorCodes.INVALID_OUTPUT, `the outputs of executor "${call.executor.name}" cannot be recorded: ${problem}`, {
       retryable: false,
     });
   },
-  failed: storableError,
+  failed: (thrown, call) => storableError(thrown, call.mask),
 };
 
-/** A thrown value as a TaskError whose message and details can be recorded. */
-export function storableError(thrown: unknown): TaskError {
-  const error = TaskError.from(thrown);
-  const longMessage = error.message.length > MAX_ERROR_MESSAGE_CHARS;
-  const detailsProblem = error.details === undefined ? undefined : storableProblem(error.details, MAX_ERROR_DETAILS_BYTES);
-  if (!longMessage && detailsProblem === undefined) return error;
-  const message = longMessage
-    ? `${error.message.slice(0, MAX_ERROR_MESSAGE_CHARS)}… (${error.message.length - MAX_ERROR_MESSAGE_CHARS} more characters cut)`
-    : error.message;
+/** A thrown value as a TaskError whose message and details can be recorded, masked with `mask` before anything is cut. */
+export function storableError(thrown: unknown, mask?: SecretMask): TaskError {
+  const error = TaskError.from(thrown, mask && ((text) => mask.text(text)));
+  // Details are checked before they are masked: masking reads every property, and a getter may throw.
+  const detailsProblem = error.details === undefined ? undefined : storableProblem(error.details, MAX_ERROR_DETAILS_BYTES, mask);
+  const storable = detailsProblem === undefined ? error : rebuilt(error, error.message, { unrecorded: `the error's details were dropped: ${detailsProblem}` });
+  const masked = mask ? mask.error(storable) : storable;
+  const { message } = masked;
+  if (message.length <= MAX_ERROR_MESSAGE_CHARS) return masked;
+  return rebuilt(masked, `${message.slice(0, MAX_ERROR_MESSAGE_CHARS)}… (${message.length - MAX_ERROR_MESSAGE_CHARS} more characters cut)`, masked.details);
+}
+
+function rebuilt(error: TaskError, message: string, details: unknown): TaskError {
   return new TaskError(error.code, message, {
     retryable: error.retryable,
     retryAfterMs: error.retryAfterMs,
     exitCode: error.exitCode,
     signal: error.signal,
-    details: detailsProblem === undefined ? error.details : { unrecorded: `the error's details were dropped: ${detailsProblem}` },
+    details,
     cause: error,
   });
 }

@@ -9,9 +9,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretsUnavailableError } from '../../src/engine/secrets.js';
 import { WorkflowValidationError } from '../../src/engine/errors.js';
+import type { Executor } from '../../src/engine/executor.js';
 import type { RunResult } from '../../src/engine/types.js';
 import { WorkflowEngine } from '../../src/weft-engine.js';
 import { runCli } from '../e2e/cli-process.js';
@@ -342,5 +344,96 @@ describe('a secret where long output is cut', () => {
       }
     });
     expectNoPieces('the .weft/weft.db files', db.join(''));
+  }, 60_000);
+});
+
+/**
+ * A custom executor (from weft.config.mjs, the module the CLI loads too) that puts
+ * the token after `pad` characters of filler in: an Error's message, where it is cut
+ * at 64 KiB; a thrown object and a string thrown by a getter of its outputs, both
+ * described in a message that is cut at 200 characters.
+ */
+const LEAK_CONFIG = `export default {
+  executors: [{
+    name: 'leak',
+    execute({ token, pad, how }) {
+      const text = 'q'.repeat(pad) + token;
+      if (how === 'message') throw new Error(text);
+      if (how === 'object') throw { body: text };
+      return { get unreadable() { throw text; } };
+    },
+  }],
+};
+`;
+
+const LEAK_WORKFLOW = `name: long-errors
+secrets:
+  TOKEN: { env: WEFT_TEST_TOKEN }
+tasks:
+  at_the_cut:
+    uses: leak
+    with: { token: '\${{ secrets.TOKEN }}', how: message, pad: ${64 * 1024 - 3} }
+  across_the_cut:
+    uses: leak
+    with: { token: '\${{ secrets.TOKEN }}', how: message, pad: ${64 * 1024 - 12} }
+  past_the_cut:
+    uses: leak
+    with: { token: '\${{ secrets.TOKEN }}', how: message, pad: 70000 }
+  thrown_object:
+    uses: leak
+    with: { token: '\${{ secrets.TOKEN }}', how: object, pad: 190 }
+  throwing_getter:
+    uses: leak
+    with: { token: '\${{ secrets.TOKEN }}', how: getter, pad: 190 }
+`;
+
+/** No piece of the token, and not even its first three characters right after the filler. */
+function expectNoPiecesAtCuts(what: string, text: string): void {
+  expectNoPieces(what, text);
+  expect(text.includes(`q${TOKEN.slice(0, 3)}`), `${what} holds the start of the token after the filler`).toBe(false);
+}
+
+describe('a secret at the end of an error message too long to keep', () => {
+  const dir = project('long-errors', LEAK_WORKFLOW);
+  writeFileSync(join(dir, 'weft.config.mjs'), LEAK_CONFIG);
+  const env = { WEFT_TEST_TOKEN: TOKEN, WEFT_STORE: undefined };
+
+  it('is masked before the message is cut: not in the result, events or the store', async () => {
+    const config = (await import(pathToFileURL(join(dir, 'weft.config.mjs')).href)) as { default: { executors: Executor[] } };
+    process.env.WEFT_TEST_TOKEN = TOKEN;
+    try {
+      const engine = new WorkflowEngine({ executors: config.default.executors });
+      const run = engine.start(await engine.loadFile(join(dir, 'leaky.yaml')), { workdir: dir });
+      const events = recordEvents(run);
+      const result = await run.result;
+      const message = (task: string) => result.tasks[task]?.error?.message;
+      expect(message('at_the_cut')).toBe(`${'q'.repeat(64 * 1024 - 3)}***`);
+      expect(message('across_the_cut')).toBe(`${'q'.repeat(64 * 1024 - 12)}***`);
+      expect(message('past_the_cut')).toBe(`${'q'.repeat(64 * 1024)}… (${70000 + 3 - 64 * 1024} more characters cut)`);
+      expect(message('thrown_object')).toBe(`the executor threw { body: '${'q'.repeat(190)}***' } rather than an Error; throw an Error or a TaskError with a message`);
+      expect(message('throwing_getter')).toContain(`reading it threw "${'q'.repeat(190)}***"`);
+      expectNoPiecesAtCuts('events, result and store', JSON.stringify({ events: events.events, result, stored: engine.store.getRun(run.id) }));
+    } finally {
+      delete process.env.WEFT_TEST_TOKEN;
+    }
+  });
+
+  it('is masked before the message is cut through the real CLI: its JSON, stderr, show and the store file', async () => {
+    const run = await runCli(['run', 'leaky.yaml', '--json'], { cwd: dir, env });
+    expect(run.code, run.stderr).toBe(1);
+    const { runId, tasks } = JSON.parse(run.stdout) as RunResult;
+    expect(tasks.at_the_cut?.error?.message.endsWith('q***')).toBe(true);
+    expectNoPiecesAtCuts('weft run --json and its stderr', run.stdout + run.stderr);
+    const show = await runCli(['show', runId, '--json'], { cwd: dir, env });
+    expect(show.code, show.stderr).toBe(0);
+    expectNoPiecesAtCuts('weft show --json', show.stdout + show.stderr);
+    const db = ['weft.db', 'weft.db-wal'].map((name) => {
+      try {
+        return readFileSync(join(dir, '.weft', name)).toString('latin1');
+      } catch {
+        return '';
+      }
+    });
+    expectNoPiecesAtCuts('the .weft/weft.db files', db.join(''));
   }, 60_000);
 });
