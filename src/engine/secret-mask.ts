@@ -17,13 +17,21 @@ export const MASK = '***';
  */
 export const SHORTEST_MASKED_PART = 4;
 
+/**
+ * Ends a piece of text its producer cut short (a shell line over 1 MiB). What
+ * comes before it may be the start of a secret, which no whole-value match finds;
+ * the mask hides such a start too.
+ */
+export const CUT_MARK = ' [cut]';
+
 export class SecretMask {
   private readonly pattern: RegExp;
+  private readonly parts: readonly string[];
 
   private constructor(parts: readonly string[]) {
     // Longest first, so that a value is hidden whole rather than around a shorter part of it.
-    const sorted = [...parts].sort((a, b) => b.length - a.length);
-    this.pattern = new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
+    this.parts = [...parts].sort((a, b) => b.length - a.length);
+    this.pattern = new RegExp(this.parts.map(escapeRegExp).join('|'), 'g');
   }
 
   /** A mask for these values, or undefined when there is nothing to hide (the common case: no work per log line then). */
@@ -34,8 +42,27 @@ export class SecretMask {
   }
 
   text(text: string): string {
+    if (text.endsWith(CUT_MARK)) return this.hideCutEnd(this.whole(text.slice(0, -CUT_MARK.length))) + CUT_MARK;
+    return this.whole(text);
+  }
+
+  private whole(text: string): string {
     this.pattern.lastIndex = 0;
     return this.pattern.test(text) ? text.replace(this.pattern, MASK) : text;
+  }
+
+  /** Hides the longest start of any secret form that the text ends with. */
+  private hideCutEnd(text: string): string {
+    let longest = 0;
+    for (const part of this.parts) {
+      for (let length = Math.min(part.length - 1, text.length); length > longest; length--) {
+        if (text.endsWith(part.slice(0, length))) {
+          longest = length;
+          break;
+        }
+      }
+    }
+    return longest === 0 ? text : text.slice(0, -longest) + MASK;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TaskError } from '../../src/engine/errors.js';
-import { SecretMask } from '../../src/engine/secret-mask.js';
+import { CUT_MARK, SecretMask } from '../../src/engine/secret-mask.js';
 
 const TOKEN = 'ghp_0123456789abcdef/+&=?x';
 const KEY = ['-----BEGIN TEST KEY-----', 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldY', 'WVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2', '-----END TEST KEY-----'].join('\n');
@@ -16,6 +16,16 @@ describe('SecretMask', () => {
     const mask = SecretMask.of([TOKEN, KEY])!;
     for (const form of [...forms(TOKEN), ...forms(KEY)]) expect(mask.text(`before ${form} after`)).toBe('before *** after');
     expect(mask.text('nothing secret here')).toBe('nothing secret here');
+  });
+
+  it('hides the start of a secret that a cut text ends with, in any form, and only in cut text', () => {
+    const mask = SecretMask.of([TOKEN])!;
+    const base64 = Buffer.from(TOKEN).toString('base64');
+    for (const start of [TOKEN.slice(0, 1), TOKEN.slice(0, 12), TOKEN.slice(0, -1), base64.slice(0, 9)]) {
+      expect(mask.text(`*** *** ${TOKEN} ${start}${CUT_MARK}`)).toBe(`*** *** *** ***${CUT_MARK}`);
+      expect(mask.text(`ends with ${start}`)).toBe(`ends with ${start}`);
+    }
+    expect(mask.text(`nothing of it${CUT_MARK}`)).toBe(`nothing of it${CUT_MARK}`);
   });
 
   it('is undefined when there is nothing to hide', () => {

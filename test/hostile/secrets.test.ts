@@ -272,7 +272,9 @@ function expectNoPieces(what: string, text: string): void {
 /**
  * Output cut where weft cuts it: a line longer than 1 MiB whose cut falls three
  * characters into the token (raw, then base64; the pause makes the cut land there
- * whatever the pipe does), the start of stdout's 64 KiB tail twelve characters
+ * whatever the pipe does), and one made of copies of the base64 token, which masking
+ * shrinks below the log's 64 KiB cut, so that the cut at 1 MiB, twelve characters
+ * into a copy, would show; the start of stdout's 64 KiB tail twelve characters
  * before the token's end, the same at the start of stderr's 4 KiB tail, and a
  * $WEFT_OUTPUT line too long to quote whole in an error.
  */
@@ -288,6 +290,8 @@ tasks:
       B64=$(printf %s "$TOKEN" | base64 -w0)
       filler $((1048576 - 3)) x; printf %s "\${TOKEN:0:3}"; sleep 0.2; printf '%s\\n' "\${TOKEN:3}"
       filler $((1048576 - 3)) y; printf %s "\${B64:0:3}"; sleep 0.2; printf '%s\\n' "\${B64:3}"
+      n=$(( (1048576 - 12) / \${#B64} )); filler $(( 1048576 - 12 - n * \${#B64} )) v
+      for i in $(seq $n); do printf %s "$B64"; done; printf %s "\${B64:0:12}"; sleep 0.2; printf '%s\\n' "\${B64:12}"
       printf 'the token is %s\\n' "$TOKEN"
       filler $((65536 - 14)) z; echo
   stderr_tail:

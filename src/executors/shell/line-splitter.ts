@@ -9,11 +9,12 @@
  * in neither, and be written out in halves.
  */
 import { StringDecoder } from 'node:string_decoder';
+import { CUT_MARK } from '../../engine/secret-mask.js';
 
 /**
- * A line longer than this is emitted cut to this length, and the rest of it is
- * dropped, so that a program writing one endless line cannot make weft hold all
- * of it.
+ * A line longer than this is emitted cut to this length and marked with CUT_MARK
+ * (so the masker hides a secret the cut split), and the rest of it is dropped, so
+ * that a program writing one endless line cannot make weft hold all of it.
  */
 export const MAX_LINE_CHARS = 1024 * 1024;
 
@@ -94,7 +95,7 @@ export class LineSplitter {
   private cutPending(): void {
     // Not between the two halves of a surrogate pair.
     const end = isHighSurrogate(this.pending.charCodeAt(MAX_LINE_CHARS - 1)) ? MAX_LINE_CHARS - 1 : MAX_LINE_CHARS;
-    this.onLine(this.pending.slice(0, end));
+    this.onLine(this.pending.slice(0, end) + CUT_MARK);
     this.pending = '';
     this.skipping = true;
   }

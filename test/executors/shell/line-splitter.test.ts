@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CUT_MARK } from '../../../src/engine/secret-mask.js';
 import { LineSplitter, MAX_LINE_CHARS } from '../../../src/executors/shell/line-splitter.js';
 
 function split(chunks: Buffer[]): string[] {
@@ -46,23 +47,24 @@ describe('LineSplitter', () => {
     expect(split([Buffer.from('a\n\n\nb\n')])).toEqual(['a', '', '', 'b']);
   });
 
-  it('emits the start of an endless line and drops the rest of it, rather than holding it all', () => {
+  it('emits the start of an endless line, marked as cut, and drops the rest of it, rather than holding it all', () => {
     const lines = split([Buffer.from('x'.repeat(MAX_LINE_CHARS)), Buffer.from('yz'), Buffer.from('!\nnext\n')]);
-    expect(lines.map((line) => line.length)).toEqual([MAX_LINE_CHARS, 'next'.length]);
-    expect(lines[0] === 'x'.repeat(MAX_LINE_CHARS) && lines[1] === 'next').toBe(true);
+    expect(lines.map((line) => line.length)).toEqual([MAX_LINE_CHARS + CUT_MARK.length, 'next'.length]);
+    expect(lines[0] === 'x'.repeat(MAX_LINE_CHARS) + CUT_MARK && lines[1] === 'next').toBe(true);
   });
 
   it('never emits a piece that starts inside a line, so a secret at the cut is never split in two', () => {
     const secret = 'ghp_0123456789abcdef';
     const lines = split([Buffer.from(`${'x'.repeat(MAX_LINE_CHARS - 3)}${secret.slice(0, 3)}`), Buffer.from(`${secret.slice(3)}\nafter\n`)]);
-    expect(lines.map((line) => line.length)).toEqual([MAX_LINE_CHARS, 'after'.length]);
+    expect(lines.map((line) => line.length)).toEqual([MAX_LINE_CHARS + CUT_MARK.length, 'after'.length]);
+    expect(lines[0]!.endsWith(`${secret.slice(0, 3)}${CUT_MARK}`)).toBe(true);
     expect(lines[1]).toBe('after');
     expect(lines.some((line) => line.includes(secret.slice(3)))).toBe(false);
   });
 
   it('does not cut a line between the halves of a surrogate pair', () => {
     const lines = split([Buffer.from(`${'x'.repeat(MAX_LINE_CHARS - 1)}😀tail`), Buffer.from('\n')]);
-    expect(lines.map((line) => line.length)).toEqual([MAX_LINE_CHARS - 1]);
+    expect(lines.map((line) => line.length)).toEqual([MAX_LINE_CHARS - 1 + CUT_MARK.length]);
   });
 });
 
