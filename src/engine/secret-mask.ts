@@ -28,7 +28,11 @@ export class SecretMask {
   private readonly pattern: RegExp;
   private readonly parts: readonly string[];
 
-  private constructor(parts: readonly string[]) {
+  private constructor(
+    /** The values hidden, as given: a worker that runs a task elsewhere builds the same mask from them. */
+    readonly values: readonly string[],
+    parts: readonly string[],
+  ) {
     // Longest first, so that a value is hidden whole rather than around a shorter part of it.
     this.parts = [...parts].sort((a, b) => b.length - a.length);
     this.pattern = new RegExp(this.parts.map(escapeRegExp).join('|'), 'g');
@@ -37,8 +41,9 @@ export class SecretMask {
   /** A mask for these values, or undefined when there is nothing to hide (the common case: no work per log line then). */
   static of(values: Iterable<string>): SecretMask | undefined {
     const parts = new Set<string>();
-    for (const value of values) for (const part of forms(value)) parts.add(part);
-    return parts.size === 0 ? undefined : new SecretMask([...parts]);
+    const given = [...values];
+    for (const value of given) for (const part of forms(value)) parts.add(part);
+    return parts.size === 0 ? undefined : new SecretMask(given, [...parts]);
   }
 
   text(text: string): string {

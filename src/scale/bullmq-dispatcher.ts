@@ -209,7 +209,7 @@ export class QueueDispatcher implements Dispatcher {
     const { ctx, input } = call;
     const jobId = jobIdFor(ctx.runId, ctx.taskId, ctx.attempt);
     const flight = this.flights.track(jobId, link, ctx, pending);
-    const payload: JobPayload = { input, env: ctx.env, ...(ctx.approval ? { approval: ctx.approval } : {}) };
+    const payload: JobPayload = { input, env: ctx.env, ...(ctx.approval ? { approval: ctx.approval } : {}), ...(call.mask ? { secrets: call.mask.values } : {}) };
     const data: JobData = {
       runId: ctx.runId,
       taskId: ctx.taskId,

@@ -53,6 +53,11 @@ export interface JobPayload {
   input: unknown;
   env: Record<string, string>;
   approval?: ApprovalDecision;
+  /**
+   * The run's secret values (only ever sealed: a run with secrets needs a queue
+   * key), so that the worker masks what an executor throws before cutting it.
+   */
+  secrets?: readonly string[];
 }
 
 /** What each envelope of a job is bound to: its job and which part it is. */

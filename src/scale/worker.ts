@@ -16,6 +16,7 @@ import { format } from 'node:util';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { TaskError, UsageError } from '../engine/errors.js';
+import { SecretMask } from '../engine/secret-mask.js';
 import type { Executor, LogStream, TaskContext } from '../engine/executor.js';
 import {
   CANCEL_CHANNEL,
@@ -195,7 +196,7 @@ class JobRunner {
       return await this.encode(jobId, data, outputs, logLines, codec);
     } catch (error) {
       const reason = controller.signal.aborted ? controller.signal.reason : error;
-      return answer({ ok: false, error: toWire(TaskError.from(reason)), logLines }, jobId, codec);
+      return answer({ ok: false, error: toWire(TaskError.from(reason, hiderOf(payload.secrets))), logLines }, jobId, codec);
     } finally {
       this.controllers.delete(jobId);
       await lastPublish;
@@ -266,4 +267,14 @@ class JobRunner {
 /** A job's return value: the result, sealed when the job's data was. */
 function answer(result: JobResult, jobId: string, codec: PayloadCodec | undefined): unknown {
   return codec ? codec.seal(JSON.stringify(result), sealContext.result(jobId)) : result;
+}
+
+/**
+ * Hides the run's secrets in what an executor threw before it is cut to size: the
+ * coordinator masks again, but a secret cut in two here would match nowhere.
+ * Built only when an attempt fails.
+ */
+function hiderOf(secrets: readonly string[] | undefined): ((text: string) => string) | undefined {
+  const mask = secrets ? SecretMask.of(secrets) : undefined;
+  return mask && ((text) => mask.text(text));
 }

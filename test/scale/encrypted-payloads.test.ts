@@ -96,6 +96,16 @@ describe('job payloads in Redis', () => {
     expect(leaks(entries, heard)).toEqual([]);
   });
 
+  it('mask what an executor throws on the worker before it is cut to size', async () => {
+    await workers(1, KEY, ['--executors', 'thrower']);
+    const engine = await queueCoordinator(KEY);
+    const result = await engine.run(engine.parse('name: thrown\nsecrets:\n  TOKEN: { env: ' + SECRET_VARIABLE + ' }\ntasks:\n  throw: { uses: thrower, with: { token: "${{ secrets.TOKEN }}" } }\n'));
+    const message = result.tasks.throw?.error?.message ?? '';
+    expect(message).toContain(`${'q'.repeat(190)}***`);
+    const pieces = Array.from({ length: SECRET.length - 9 }, (_, i) => SECRET.slice(i, i + 10));
+    expect(pieces.filter((piece) => JSON.stringify(result).includes(piece))).toEqual([]);
+  });
+
   it('are sealed whenever a key is set, secrets or not', async () => {
     await workers(1, KEY, ['--executors', 'echo']);
     const engine = await queueCoordinator(KEY);
