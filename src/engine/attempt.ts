@@ -5,13 +5,15 @@
  *
  * A layer is synchronous: it runs when the attempt enters, may refuse it by
  * throwing, and may hand back an exit that sees the attempt's end on the way out.
- * So however many layers there are, an attempt costs the dispatcher's promise and
- * one `then` on it: the dependents of a task whose executor returns at once start
- * one microtask later.
+ * So however many layers there are, an attempt costs at most the dispatcher's
+ * promise and one `then` on it, and an in-process executor that returns at once
+ * costs neither (see `leaveSoon`): the dependents of such a task start one
+ * microtask later.
  */
 import { format } from 'node:util';
 import { ErrorCodes, TaskError } from './errors.js';
 import type { Executor, LogStream, TaskContext } from './executor.js';
+import type { SecretMask } from './secret-mask.js';
 import type { ApprovalDecision, CircuitBreakerOptions } from './types.js';
 
 export interface AttemptCall {
@@ -26,6 +28,8 @@ export interface AttemptCall {
   circuitBreaker?: CircuitBreakerOptions;
   /** The run has secrets: `input` and `ctx.env` may hold their values (a dispatcher that sends them elsewhere must protect them). */
   hasSecrets?: boolean;
+  /** Hides the run's secrets; what the executor throws is masked with it before any of it is cut. */
+  mask?: SecretMask;
 }
 
 /**
@@ -87,8 +91,10 @@ export abstract class Attempt implements AttemptCall, AbortController {
   aborted = false;
   reason: unknown = undefined;
   private abortController: AbortController | undefined = undefined;
-  private exits: AttemptExit[] | undefined = undefined;
-  private exitCount = 0;
+  /** The exits of the layers entered, in order: two inline (an attempt through the engine's layers has two), the rest in `moreExits`. */
+  private firstExit: AttemptExit | undefined = undefined;
+  private secondExit: AttemptExit | undefined = undefined;
+  private moreExits: AttemptExit[] | undefined = undefined;
   private timer: NodeJS.Timeout | undefined = undefined;
   private graceTimer: NodeJS.Timeout | undefined = undefined;
   /** Between dispatch and the end: an abort then starts the grace period. */
@@ -128,26 +134,27 @@ export abstract class Attempt implements AttemptCall, AbortController {
   /** Enters the layers, outermost first, and hands the call to the dispatcher. */
   protected dispatch(layers: readonly AttemptLayer[], dispatcher: Dispatcher): void {
     if (this.timeoutMs !== undefined) this.timer = setTimeout(timeOut, this.timeoutMs, this);
-    let settled: Promise<unknown>;
-    if (this.aborted) {
-      settled = Promise.reject(this.reason);
-    } else {
-      this.inFlight = true;
-      try {
-        for (const layer of layers) {
-          const exit = layer(this);
-          // Sized for every layer at once: pushing onto `[]` would allocate room for 17.
-          if (exit) (this.exits ??= new Array<AttemptExit>(layers.length))[this.exitCount++] = exit;
-        }
-        settled = dispatcher.dispatch(this);
-      } catch (error) {
-        settled = Promise.reject(error);
+    if (this.aborted) return leaveSoon(this, false, this.reason);
+    this.inFlight = true;
+    let returned: unknown;
+    let thenable: boolean;
+    try {
+      for (let i = 0; i < layers.length; i++) {
+        const exit = layers[i]!(this);
+        if (!exit) continue;
+        if (!this.firstExit) this.firstExit = exit;
+        else if (!this.secondExit) this.secondExit = exit;
+        else (this.moreExits ??= []).push(exit);
       }
+      // In this process the executor is called directly: a plain value it returns then costs no promise and no closures.
+      returned = dispatcher === inProcessDispatcher ? this.executor.execute(this.input, this.ctx) : dispatcher.dispatch(this);
+      // Reading `then` runs a getter the executor may have planted: what it throws fails the attempt, as a promise would reject.
+      thenable = isThenable(returned);
+    } catch (error) {
+      return leaveSoon(this, false, error);
     }
-    settled.then(
-      (value) => this.leave(true, value),
-      (error: unknown) => this.leave(false, error),
-    );
+    if (thenable) leaveWhenSettled(this, returned as PromiseLike<unknown>);
+    else leaveSoon(this, true, returned);
   }
 
   /** Ends the attempt without calling the executor, one microtask from now as if it had been called. */
@@ -155,22 +162,21 @@ export abstract class Attempt implements AttemptCall, AbortController {
     void Promise.resolve().then(() => this.end({ ok: false, error }));
   }
 
-  /** Passes the executor's result out through the exits, innermost first. */
-  private leave(ok: boolean, value: unknown): void {
-    const exits = this.exits;
-    if (exits) {
-      for (let i = this.exitCount - 1; i >= 0; i--) {
-        const exit = exits[i]!;
-        try {
-          if (!ok) {
-            if (exit.failed) value = exit.failed(value, this);
-          } else if (exit.succeeded) {
-            value = exit.succeeded(value, this);
-          }
-        } catch (error) {
-          ok = false;
-          value = error;
+  /** @internal Passes the executor's result out through the exits, innermost first. */
+  leave(ok: boolean, value: unknown): void {
+    const more = this.moreExits;
+    const count = this.secondExit ? 2 + (more?.length ?? 0) : this.firstExit ? 1 : 0;
+    for (let i = count - 1; i >= 0; i--) {
+      const exit = i === 0 ? this.firstExit! : i === 1 ? this.secondExit! : more![i - 2]!;
+      try {
+        if (!ok) {
+          if (exit.failed) value = exit.failed(value, this);
+        } else if (exit.succeeded) {
+          value = exit.succeeded(value, this);
         }
+      } catch (error) {
+        ok = false;
+        value = error;
       }
     }
     if (this.over) return;
@@ -187,6 +193,64 @@ export abstract class Attempt implements AttemptCall, AbortController {
     clearTimeout(this.graceTimer);
     this.ended(outcome);
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/** Apart from `dispatch`, so that its closures are made only for executors that return a promise. */
+function leaveWhenSettled(attempt: Attempt, returned: PromiseLike<unknown>): void {
+  Promise.resolve(returned).then(
+    (value) => attempt.leave(true, value),
+    (error: unknown) => attempt.leave(false, error),
+  );
+}
+
+/**
+ * Attempts whose executor returned (or threw) at once, leaving together one microtask
+ * later, as if their result had been a resolved promise: one shared `then` per batch
+ * instead of a promise and two closures per attempt. Two batches take turns, so an
+ * attempt that ends while a batch leaves waits for the next microtask, like any other.
+ */
+class LeavingBatch {
+  attempts: (Attempt | undefined)[] = [];
+  values: unknown[] = [];
+  ok: boolean[] = [];
+  count = 0;
+}
+
+const RESOLVED = Promise.resolve();
+let leaving = new LeavingBatch();
+let spareBatch = new LeavingBatch();
+
+function leaveSoon(attempt: Attempt, ok: boolean, value: unknown): void {
+  const batch = leaving;
+  const i = batch.count++;
+  batch.attempts[i] = attempt;
+  batch.values[i] = value;
+  batch.ok[i] = ok;
+  if (i === 0) void RESOLVED.then(leaveBatch);
+}
+
+function leaveBatch(): void {
+  const batch = leaving;
+  leaving = spareBatch;
+  spareBatch = batch;
+  const { attempts, values, ok } = batch;
+  // Slots are cleared rather than the arrays truncated, which would give their storage up and make the next batch allocate it again.
+  for (let i = 0; i < batch.count; i++) {
+    const attempt = attempts[i]!;
+    const value = values[i];
+    attempts[i] = values[i] = undefined;
+    try {
+      attempt.leave(ok[i]!, value);
+    } catch (error) {
+      // What a listener throws surfaces as it did from a promise callback, without stopping the rest of the batch.
+      void Promise.reject(error);
+    }
+  }
+  batch.count = 0;
 }
 
 function timeOut(attempt: Attempt): void {

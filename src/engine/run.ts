@@ -79,7 +79,13 @@ export class Run extends EventEmitter<RunEventListeners> {
   private startTasks?: Record<string, TaskResult>;
   /** The store keeps the result objects it is handed, so a node's later changes need not be saved again. */
   private readonly storeKeepsObjects: boolean;
-  private readonly settled: TaskNode[] = [];
+  /**
+   * Nodes ended and not yet propagated: a stack whose first `settledCount` slots are
+   * live. Popping an array empty gives its storage up, so every task's end would
+   * allocate it again.
+   */
+  private readonly settled: (TaskNode | undefined)[] = [];
+  private settledCount = 0;
   private readonly attempts: TaskAttempts;
   private readonly startedAt: Date;
   private readonly setup: RunSetup;
@@ -176,7 +182,7 @@ export class Run extends EventEmitter<RunEventListeners> {
       if (this.listenerCount('task:queued') > 0) this.emit('task:queued', { runId: this.id, taskId: node.id, attempt: node.result.attempts + 1 });
     } else if (status === 'running' && !node.instances) {
       if (this.listenerCount('task:start') > 0) {
-        const held = node.attempt && heldBy(node.attempt);
+        const held = heldBy(node);
         this.emit('task:start', { runId: this.id, taskId: node.id, attempt: node.result.attempts, maxAttempts: node.current.policy.maxAttempts, heldBy: held });
       }
     } else if (status === 'waiting') {
@@ -184,14 +190,23 @@ export class Run extends EventEmitter<RunEventListeners> {
     }
   }
 
+  /** Ends a node that succeeded with `outputs`. Unless they need masking, they go straight into the result, with no patch object. */
+  succeed(node: TaskNode, outputs: unknown): void {
+    if (node.done) return;
+    if (this.mask) return this.complete(node, 'succeeded', { outputs, error: undefined });
+    node.result.outputs = outputs;
+    node.result.error = undefined;
+    this.complete(node, 'succeeded');
+  }
+
   /** Ends a node in a terminal state and lets its dependents react. */
-  complete(node: TaskNode, status: TaskStatus, patch: Partial<TaskResult> = {}): void {
+  complete(node: TaskNode, status: TaskStatus, patch?: Partial<TaskResult>): void {
     if (node.done) return;
     const now = Date.now();
     const finishedAt = isoTime(now);
     const durationMs = node.startedAtMs === undefined ? undefined : now - node.startedAtMs;
     // Applied in place, not spread into a fresh patch: this runs once per task.
-    Object.assign(node.result, this.mask ? this.mask.value(patch) : patch);
+    if (patch) Object.assign(node.result, this.mask ? this.mask.value(patch) : patch);
     node.result.finishedAt = finishedAt;
     node.result.durationMs = durationMs;
     this.transition(node, status);
@@ -200,7 +215,7 @@ export class Run extends EventEmitter<RunEventListeners> {
       this.context.store.recordDuration(this.workflow.name, node.task.id, durationMs);
     }
     if (this.listenerCount('task:finish') > 0) this.announceFinish(node, finishedAt, durationMs);
-    this.settled.push(node);
+    this.settled[this.settledCount++] = node;
     if (status === 'failed' && !node.task.continueOnError && this.workflow.failFast) {
       this.stop('failFast', new TaskError(ErrorCodes.CANCELLED, `cancelled because task "${node.id}" failed (failFast)`));
     }
@@ -248,7 +263,9 @@ export class Run extends EventEmitter<RunEventListeners> {
    */
   private initialRecord(): RunRecord {
     const tasks: Record<string, TaskResult> = {};
-    for (const node of this.nodes) {
+    const { nodes } = this;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
       tasks[node.id] = node.result;
       node.stored = this.storeKeepsObjects;
     }
@@ -269,11 +286,17 @@ export class Run extends EventEmitter<RunEventListeners> {
       const ms = this.workflow.timeoutMs;
       this.runTimer = setTimeout(() => this.stop('timeout', new TaskError(ErrorCodes.CANCELLED, `the run timed out after ${ms} ms`)), ms);
     }
+    // Indexed loops: this code runs once, unoptimized, where `for…of` makes an iterator result per node.
+    const { nodes } = this;
     this.context.scheduler.batch(() => {
-      for (const node of this.nodes) this.restore(node);
-      for (const node of this.nodes) if (node.done) this.countIntoDependents(node);
-      for (const node of this.nodes) if (!node.done) this.remaining++;
-      for (const node of this.nodes) if (!node.done) this.consider(node);
+      if (this.setup.restored) {
+        for (let i = 0; i < nodes.length; i++) this.restore(nodes[i]!);
+        for (let i = 0; i < nodes.length; i++) if (nodes[i]!.done) this.countIntoDependents(nodes[i]!);
+        for (let i = 0; i < nodes.length; i++) if (!nodes[i]!.done) this.remaining++;
+      } else {
+        this.remaining = nodes.length;
+      }
+      for (let i = 0; i < nodes.length; i++) if (!nodes[i]!.done) this.consider(nodes[i]!);
       this.drain();
     });
   }
@@ -323,7 +346,12 @@ export class Run extends EventEmitter<RunEventListeners> {
     if (this.draining || this.finished) return;
     this.draining = true;
     try {
-      for (let node = this.settled.pop(); node; node = this.settled.pop()) this.propagate(node);
+      const { settled } = this;
+      while (this.settledCount > 0) {
+        const node = settled[--this.settledCount]!;
+        settled[this.settledCount] = undefined;
+        this.propagate(node);
+      }
     } finally {
       this.draining = false;
     }

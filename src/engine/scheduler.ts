@@ -24,7 +24,7 @@ export interface Demand {
   amount: number;
 }
 
-/** One unit of admission: a task attempt waiting for its limits. */
+/** One unit of admission: a task (its next attempt) waiting for its limits. */
 export interface SchedulerEntry extends Ranked {
   demands: readonly Demand[];
   /** Called once, when every demand has been taken. */
@@ -33,7 +33,7 @@ export interface SchedulerEntry extends Ranked {
   cancelled?: boolean;
   parkedOn?: Limit;
   bypassed?: number;
-  /** When the entry last parked, for `heldBy`. */
+  /** When the entry last parked, in ms from the scheduler's `epoch`, for `heldBy`. */
   parkedAt?: number;
   /**
    * Ms spent parked, by limit: the first limit and its ms inline, any others in
@@ -94,9 +94,16 @@ function demandOn(entry: SchedulerEntry, limit: Limit): number {
 
 export class Scheduler {
   private readonly ready = new RankHeap<SchedulerEntry>();
-  /** Limits that gained room while entries wait on them; each listed once (`Limit.freed`). */
+  /**
+   * Limits that gained room while entries wait on them; each listed once (`Limit.freed`).
+   * The first `freedCount` slots are live: emptying the list by truncating it would give
+   * its storage up and make the next task's release allocate it again.
+   */
   private readonly freed: Limit[] = [];
+  private freedCount = 0;
   private seq = 0;
+  /** Parking times count from here: small whole numbers are stored in place, where a timestamp would be one more object per parked entry. */
+  private readonly epoch = Date.now();
   private pumping = false;
   private running = 0;
 
@@ -109,6 +116,8 @@ export class Scheduler {
     entry.seq = this.seq++;
     entry.cancelled = false;
     entry.bypassed = 0;
+    // An entry may come back (a task's next attempt): what held it back is counted afresh.
+    entry.heldOn = entry.heldMs = entry.heldByMore = undefined;
     this.ready.push(entry);
     this.pump();
   }
@@ -135,7 +144,7 @@ export class Scheduler {
   private noteFreed(limit: Limit): void {
     if (limit.freed) return;
     limit.freed = true;
-    this.freed.push(limit);
+    this.freed[this.freedCount++] = limit;
   }
 
   /**
@@ -173,16 +182,20 @@ export class Scheduler {
       do {
         this.wakeFreed();
         this.admitReady();
-      } while (this.freed.length > 0);
+      } while (this.freedCount > 0);
     } finally {
       this.pumping = false;
     }
   }
 
-  /** Moves back to the ready heap as many waiters as the freed room can hold together. */
+  /**
+   * Moves back to the ready heap as many waiters as the freed room can hold together.
+   * A waiter that would come out of the ready heap first anyway (one limit freed, and
+   * it ranks before every ready entry) starts at once, without the trip through it.
+   */
   private wakeFreed(): void {
     const freed = this.freed;
-    for (let i = 0; i < freed.length; i++) {
+    for (let i = 0; i < this.freedCount; i++) {
       const limit = freed[i]!;
       limit.freed = false;
       let budget = limit.free;
@@ -192,11 +205,22 @@ export class Scheduler {
         budget -= need;
         limit.waiters.pop();
         head.parkedOn = undefined;
-        noteHeld(head, limit, Date.now() - head.parkedAt!);
-        this.ready.push(head);
+        noteHeld(head, limit, Date.now() - this.epoch - head.parkedAt!);
+        if (this.freedCount === 1 && this.isBest(head) && !this.blocker(head)) {
+          this.take(head);
+          head.start();
+        } else {
+          this.ready.push(head);
+        }
       }
     }
-    freed.length = 0;
+    this.freedCount = 0;
+  }
+
+  /** Whether `entry` ranks before everything in the ready heap. */
+  private isBest(entry: SchedulerEntry): boolean {
+    const top = this.ready.peek();
+    return top === undefined || ranksBefore(entry, top);
   }
 
   private admitReady(): void {
@@ -205,7 +229,7 @@ export class Scheduler {
       const blocker = this.blocker(entry);
       if (blocker) {
         entry.parkedOn = blocker;
-        entry.parkedAt = Date.now();
+        entry.parkedAt = Date.now() - this.epoch;
         blocker.waiters.push(entry);
         continue;
       }

@@ -12,9 +12,13 @@ export interface ExecutorValidators {
 export class SchemaChecker {
   private readonly ajv = new Ajv({ allErrors: true, strict: false });
   private readonly cache = new WeakMap<Executor, ExecutorValidators>();
+  /** The executor asked for last, and its validators: an attempt asks twice, and a run's tasks mostly share one executor. */
+  private lastExecutor?: Executor;
+  private lastValidators?: ExecutorValidators;
 
   /** Throws UsageError naming the executor when a schema does not compile. */
   validatorsFor(executor: Executor): ExecutorValidators {
+    if (executor === this.lastExecutor) return this.lastValidators!;
     let validators = this.cache.get(executor);
     if (!validators) {
       validators = {
@@ -23,6 +27,8 @@ export class SchemaChecker {
       };
       this.cache.set(executor, validators);
     }
+    this.lastExecutor = executor;
+    this.lastValidators = validators;
     return validators;
   }
 

@@ -2,9 +2,11 @@
  * The life of a task between "ready" and "done": queued with the scheduler,
  * attempted, retried after a back-off, or withdrawn when the run stops.
  *
- * Each attempt is one `TaskAttempt`: the scheduler's entry while it waits for its
- * limits, the call and abort switch while it runs. One object per attempt, with no
- * closures of its own, because a run may make hundreds of thousands.
+ * While it waits for its limits the node itself is the scheduler's entry. Each
+ * attempt is one `TaskAttempt`, made when the scheduler admits the node: the call
+ * and abort switch while it runs, with no closures of its own. So the thousands of
+ * tasks a concurrency limit holds back cost no object each, and an attempt lives
+ * only as long as its executor runs.
  */
 import { Attempt, AttemptContext, type AttemptOutcome, type LogSink } from './attempt.js';
 import { ErrorCodes, TaskError } from './errors.js';
@@ -12,7 +14,7 @@ import type { Executor, LogStream } from './executor.js';
 import { isoTime } from './iso-time.js';
 import { retryDelay, shouldRetry } from './retry-policy.js';
 import type { Run } from './run.js';
-import type { Demand, Limit, SchedulerEntry } from './scheduler.js';
+import type { SecretMask } from './secret-mask.js';
 import type { TaskNode } from './task-node.js';
 import type { CircuitBreakerOptions, TaskErrorInfo, Template } from './types.js';
 
@@ -24,15 +26,7 @@ export const MAX_LOG_LINE_CHARS = 64 * 1024;
 /** The environment `env` templates are evaluated in: none yet. Shared, so no attempt allocates one. */
 const NO_ENV: Record<string, string> = Object.freeze({});
 
-export class TaskAttempt extends Attempt implements SchedulerEntry, LogSink {
-  seq?: number = undefined;
-  cancelled?: boolean = undefined;
-  parkedOn?: Limit = undefined;
-  bypassed?: number = undefined;
-  parkedAt?: number = undefined;
-  heldOn?: Limit = undefined;
-  heldMs?: number = undefined;
-  heldByMore?: Record<string, number> = undefined;
+export class TaskAttempt extends Attempt implements LogSink {
   /** Which attempt of the task this is, from 1; set when it starts. */
   number = 0;
   private linesLeft = MAX_LOG_LINES_PER_ATTEMPT;
@@ -44,23 +38,7 @@ export class TaskAttempt extends Attempt implements SchedulerEntry, LogSink {
     super();
   }
 
-  get priority(): number {
-    return this.node.task.priority;
-  }
-
-  get criticalPath(): number {
-    return this.node.plan.criticalPath;
-  }
-
-  get order(): number {
-    return this.node.task.order;
-  }
-
   /** The node's executor plan changes only between attempts (to its fallback), so these stay the attempt's own. */
-  get demands(): readonly Demand[] {
-    return this.node.current.demands;
-  }
-
   get executor(): Executor {
     return this.node.current.executor;
   }
@@ -81,9 +59,8 @@ export class TaskAttempt extends Attempt implements SchedulerEntry, LogSink {
     return this.owner.hasSecrets;
   }
 
-  /** The scheduler admitted it. */
-  start(): void {
-    this.owner.begin(this);
+  get mask(): SecretMask | undefined {
+    return this.owner.mask;
   }
 
   /** Calls the executor with `input` under the run's layers. */
@@ -114,30 +91,33 @@ export class TaskAttempts {
   readonly abandonGraceMs: number;
   /** The run has secrets: an attempt's input and env may hold their values. */
   readonly hasSecrets: boolean;
+  readonly mask: SecretMask | undefined;
 
   constructor(private readonly run: Run) {
     this.abandonGraceMs = run.context.abandonGraceMs;
+    this.mask = run.mask;
     this.hasSecrets = run.mask !== undefined;
   }
 
   enqueue(node: TaskNode): void {
-    const attempt = new TaskAttempt(this, node);
-    node.attempt = attempt;
+    node.starter = this;
     this.run.transition(node, 'queued');
-    this.run.context.scheduler.enqueue(attempt);
+    // A `task:queued` listener may have cancelled the run, and with it this task.
+    if (!node.done) this.run.context.scheduler.enqueue(node);
   }
 
   /** Ends a task that is not running: pending, queued or waiting out a back-off. */
   withdraw(node: TaskNode, reason: TaskErrorInfo): void {
-    if (node.attempt) this.run.context.scheduler.withdraw(node.attempt);
+    if (node.result.status === 'queued') this.run.context.scheduler.withdraw(node);
     clearTimeout(node.retryTimer);
     this.run.complete(node, 'cancelled', { error: reason });
   }
 
-  /** Starts an admitted attempt: the task is running from here. */
-  begin(attempt: TaskAttempt): void {
+  /** The scheduler admitted the node: its next attempt starts, and the task is running from here. */
+  begin(node: TaskNode): void {
     const { run } = this;
-    const { node } = attempt;
+    const attempt = new TaskAttempt(this, node);
+    node.attempt = attempt;
     const number = node.result.attempts + 1;
     const now = Date.now();
     node.startedAtMs ??= now;
@@ -166,7 +146,7 @@ export class TaskAttempts {
     // Admission waits until the task's end has been decided, so the dependents it readies compete by rank for the freed room.
     const held = scheduler.hold();
     try {
-      scheduler.release(attempt);
+      scheduler.release(node);
       this.decide(node, attempt.number, outcome);
     } finally {
       scheduler.resume(held);
@@ -186,7 +166,7 @@ export class TaskAttempts {
   private decide(node: TaskNode, attempt: number, outcome: AttemptOutcome): void {
     const run = this.run;
     if (node.done) return;
-    if (outcome.ok) return run.complete(node, 'succeeded', { outputs: outcome.outputs, error: undefined });
+    if (outcome.ok) return run.succeed(node, outcome.outputs);
     const error = run.mask ? run.mask.error(outcome.error) : outcome.error;
     if (run.stopping) return run.complete(node, 'cancelled', { error: error.toJSON() });
     // Asking for a decision is not a try at the task: it does not use up an attempt.

@@ -4,9 +4,9 @@
  */
 import type { Executor } from './executor.js';
 import type { RetryPolicy } from './retry-policy.js';
-import type { Demand } from './scheduler.js';
+import type { Demand, Limit, SchedulerEntry } from './scheduler.js';
 import type { TaskAttempt } from './task-attempts.js';
-import { emptyCounts, type UpstreamCounts } from './trigger-rules.js';
+import type { UpstreamCounts } from './trigger-rules.js';
 import type { CircuitBreakerOptions, CompiledTask, TaskResult, TaskStatus, Template } from './types.js';
 
 /** How a task's attempts run on one executor; shared by every task with the same executor, retry options and resources. */
@@ -41,14 +41,38 @@ export function isTerminal(status: TaskStatus): boolean {
   }
 }
 
-export class TaskNode {
+/** Starts a node's next attempt when the scheduler admits it. */
+export interface NodeStarter {
+  begin(node: TaskNode): void;
+}
+
+/**
+ * A node is its own scheduler entry while it is queued, and its own count of how its
+ * upstreams ended: a run makes no object per attempt to wait in the scheduler's heaps,
+ * and no second object per task for its trigger rule.
+ */
+export class TaskNode implements SchedulerEntry, UpstreamCounts {
   readonly result: TaskResult = { status: 'pending', attempts: 0 };
-  readonly counts: UpstreamCounts;
+  readonly total: number;
+  succeeded = 0;
+  failed = 0;
+  upstreamFailed = 0;
+  skipped = 0;
   instances?: TaskNode[];
   /** Instances not yet in a terminal state. */
   openInstances = 0;
-  /** The attempt queued with the scheduler or running, if any. */
+  /** The attempt running, if any. */
   attempt?: TaskAttempt;
+  /** What starts the node when the scheduler admits it; set as it is queued. */
+  starter?: NodeStarter = undefined;
+  seq?: number = undefined;
+  cancelled?: boolean = undefined;
+  parkedOn?: Limit = undefined;
+  bypassed?: number = undefined;
+  parkedAt?: number = undefined;
+  heldOn?: Limit = undefined;
+  heldMs?: number = undefined;
+  heldByMore?: Record<string, number> = undefined;
   retryTimer?: NodeJS.Timeout;
   readyAtMs?: number;
   startedAtMs?: number;
@@ -64,11 +88,38 @@ export class TaskNode {
     readonly item?: unknown,
     readonly itemIndex?: number,
   ) {
-    this.counts = emptyCounts(parent ? 0 : plan.task.needs.length);
+    this.total = parent ? 0 : plan.task.needs.length;
+  }
+
+  /** How this node's upstreams have ended so far, for its trigger rule. */
+  get counts(): UpstreamCounts {
+    return this;
   }
 
   get task(): CompiledTask {
     return this.plan.task;
+  }
+
+  get priority(): number {
+    return this.plan.task.priority;
+  }
+
+  get criticalPath(): number {
+    return this.plan.criticalPath;
+  }
+
+  get order(): number {
+    return this.plan.task.order;
+  }
+
+  /** What the next attempt takes while it runs. */
+  get demands(): readonly Demand[] {
+    return this.current.demands;
+  }
+
+  /** The scheduler admitted the node. */
+  start(): void {
+    this.starter!.begin(this);
   }
 
   /** The executor plan attempts use now. */

@@ -194,6 +194,32 @@ tasks:
     expect(result.tasks.later?.status).toBe('cancelled');
   });
 
+  it('fails an attempt whose result throws when asked whether it is a promise', async () => {
+    const trap = defineExecutor({
+      name: 'trap',
+      execute: () => ({
+        get then(): never {
+          throw new TaskError('TRAPPED', 'then was read');
+        },
+      }),
+    });
+    const engine = engineWith([trap]);
+    const result = await engine.run(engine.parse('name: t\ntasks:\n  a: { uses: trap, retry: { maxAttempts: 1 } }\n  b: { uses: echo, needs: a }\n'));
+    expect(result.tasks.a).toMatchObject({ status: 'failed', error: { code: 'TRAPPED' } });
+    expect(result.tasks.b?.status).toBe('upstream_failed');
+  });
+
+  it('does not start a task whose queued event cancelled the run', async () => {
+    const calls: string[] = [];
+    const engine = engineWith([defineExecutor({ name: 'count', execute: (_input, ctx) => void calls.push(ctx.taskId) })]);
+    const run = engine.start(engine.parse('name: q\ntasks:\n  a: { uses: count }\n'));
+    run.on('task:queued', () => run.cancel());
+    const result = await run.result;
+    expect(result.status).toBe('cancelled');
+    expect(result.tasks.a?.status).toBe('cancelled');
+    expect(calls).toEqual([]);
+  });
+
   it('cancel() ends the run as cancelled, with a killed shell task', async () => {
     const engine = engineWith();
     const wf = engine.parse('name: c\ntasks:\n  s: { run: "sleep 30" }\n  after: { needs: s, uses: echo }\n');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Limit, MAX_BYPASS, Scheduler, type SchedulerEntry } from '../../src/engine/scheduler.js';
+import { heldBy, Limit, MAX_BYPASS, Scheduler, type SchedulerEntry } from '../../src/engine/scheduler.js';
 
 function entry(name: string, demands: [Limit, number][], started: string[], rank: Partial<SchedulerEntry> = {}): SchedulerEntry {
   return {
@@ -88,6 +88,45 @@ describe('Scheduler', () => {
     s.withdraw(b);
     s.release(a);
     expect(started).toEqual(['a', 'c']);
+  });
+
+  it('starts a woken waiter before ready tasks it outranks, and after those that outrank it', () => {
+    for (const [readyRank, expected] of [
+      [{ priority: -1 }, ['running', 'waiter', 'ready']],
+      [{ priority: 1 }, ['running', 'ready', 'waiter']],
+    ] as const) {
+      const slot = new Limit('slot', 1);
+      const s = new Scheduler();
+      const started: string[] = [];
+      const running = entry('running', [[slot, 1]], started);
+      s.enqueue(running);
+      s.enqueue(entry('waiter', [[slot, 1]], started));
+      // The end of `running` readies another task in the same batch, as a finished task readies its dependents.
+      s.batch(() => {
+        s.release(running);
+        s.enqueue(entry('ready', [[slot, 1]], started, readyRank));
+      });
+      expect(started).toEqual(expected.slice(0, 2));
+      expect(slot.used).toBe(1);
+      expect(slot.waiters.size).toBe(1);
+    }
+  });
+
+  it('counts what held an entry back afresh each time it is queued', () => {
+    const slot = new Limit('slot', 1);
+    const s = new Scheduler();
+    const started: string[] = [];
+    const first = entry('first', [[slot, 1]], started);
+    const again = entry('again', [[slot, 1]], started);
+    s.enqueue(first);
+    s.enqueue(again);
+    s.release(first);
+    expect(heldBy(again)).toEqual({ slot: expect.any(Number) });
+    // Its next attempt finds the slot free: nothing held it back this time.
+    s.release(again);
+    s.enqueue(again);
+    expect(started).toEqual(['first', 'again', 'again']);
+    expect(heldBy(again)).toBeUndefined();
   });
 
   it('never exceeds any limit and starts every entry exactly once (property)', () => {
