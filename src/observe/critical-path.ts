@@ -27,7 +27,8 @@ export function findCriticalPath(tasks: ReadonlyMap<string, Pick<TaskInsight, 't
     let before = 0;
     for (const up of upstream(taskId)) {
       const ms = best.get(up)!.ms;
-      if (ms > before) [before, via] = [ms, up];
+      // `via === undefined`: an upstream that took no time (an instant echo) is still on the chain.
+      if (via === undefined || ms > before) [before, via] = [ms, up];
     }
     best.set(taskId, { ms: before + tasks.get(taskId)!.spanMs, via });
   }

@@ -113,6 +113,14 @@ describe('computeInsights', () => {
     expect(computeInsights(run, graph).criticalPath).toEqual({ tasks: ['a', 'fan[1]', 'z'], ms: 420 });
   });
 
+  it('keeps an upstream task that took no time on the path', () => {
+    const run: Timeline = {
+      ...diamondRun,
+      attempts: [attempt('a', 'echo', 0, 0, 0), attempt('b', 'shell', 0, 0, 300), attempt('c', 'shell', 0, 0, 100), attempt('d', 'echo', 300, 300, 300)],
+    };
+    expect(computeInsights(run, diamond).criticalPath).toEqual({ tasks: ['a', 'b', 'd'], ms: 300 });
+  });
+
   it('leaves tasks that never ran out of the path', () => {
     const run: Timeline = { ...diamondRun, attempts: diamondRun.attempts.filter((a) => a.taskId !== 'd') };
     expect(computeInsights(run, diamond).criticalPath.tasks).toEqual(['a', 'b']);
