@@ -21,6 +21,8 @@ Options:
   --store PATH         the run store (default: .weft/weft.db in the project
                        around the current directory, or $WEFT_STORE)
   --redis URL          queue tasks in this Redis for \`weft worker\` processes
+                       (with $WEFT_QUEUE_KEY, the key workers share, their
+                       data is encrypted; a run with secrets needs it)
 ${FOLLOW_HELP}
   -h, --help           show this help
 

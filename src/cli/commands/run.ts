@@ -22,6 +22,8 @@ Options:
                        workflow's project, or $WEFT_STORE)
   --redis URL          queue tasks in this Redis for \`weft worker\` processes
                        to run, instead of running them here
+                       (with $WEFT_QUEUE_KEY, the key workers share, their
+                       data is encrypted; a run with secrets needs it)
 ${FOLLOW_HELP}
   -h, --help           show this help
 
