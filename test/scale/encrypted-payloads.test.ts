@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../e2e/cli-process.js';
-import { CONFIG, coordinator, startWorker, type WorkerProcess } from './helpers/cluster.js';
+import { CONFIG, queueEngine, startWorkers, type WorkerProcess } from './helpers/cluster.js';
 import { dumpRedis, type RedisEntry } from './helpers/redis-dump.js';
 import { useRedis } from './helpers/use-redis.js';
 
@@ -46,17 +46,9 @@ afterEach(async () => {
   await redis.server.client().flushall();
 });
 
-async function workers(count: number, key: string | undefined, extra: string[] = []): Promise<WorkerProcess[]> {
-  const started = await Promise.all(Array.from({ length: count }, () => startWorker(redis.url, extra, { WEFT_QUEUE_KEY: key })));
-  for (const worker of started) redis.defer(() => worker.stop('SIGKILL'));
-  return started;
-}
+const workers = (count: number, key: string | undefined, extra: string[] = []): Promise<WorkerProcess[]> => startWorkers(redis, count, extra, { WEFT_QUEUE_KEY: key });
 
-async function queueCoordinator(queueKey: string | undefined) {
-  const { engine, dispatcher } = await coordinator(redis.url, { queueKey });
-  redis.defer(() => dispatcher.close());
-  return engine;
-}
+const queueCoordinator = (queueKey: string | undefined) => queueEngine(redis, { queueKey });
 
 /** Every string in Redis and every message published, with any form of the secret in them. */
 function leaks(entries: RedisEntry[], messages: string[]): string[] {

@@ -7,22 +7,14 @@ import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/engine/types.js';
 import { jobIdFor, queueName } from '../../src/scale/index.js';
 import { WorkflowEngine } from '../../src/weft-engine.js';
-import { coordinator, fixtureExecutors, marksDir, startWorker, until, type WorkerProcess } from './helpers/cluster.js';
+import { fixtureExecutors, marksDir, queueEngine, startWorkers, until, type WorkerProcess } from './helpers/cluster.js';
 import { useRedis } from './helpers/use-redis.js';
 
 const redis = useRedis();
 
-async function workers(count: number, extra: string[] = []): Promise<WorkerProcess[]> {
-  const started = await Promise.all(Array.from({ length: count }, () => startWorker(redis.url, extra)));
-  for (const worker of started) redis.defer(() => worker.stop('SIGKILL'));
-  return started;
-}
+const workers = (count: number, extra: string[] = []): Promise<WorkerProcess[]> => startWorkers(redis, count, extra);
 
-async function queueCoordinator() {
-  const { engine, dispatcher } = await coordinator(redis.url);
-  redis.defer(() => dispatcher.close());
-  return engine;
-}
+const queueCoordinator = () => queueEngine(redis);
 
 /** 20 layers of 25 tasks; each adds its two upstreams' sums to its own value. */
 function layered(marks: string): string {

@@ -7,24 +7,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordEvents } from '../helpers/engine.js';
-import { coordinator, marksDir, startWorker, until, type WorkerProcess } from './helpers/cluster.js';
+import { marksDir, queueEngine, startWorkers, until, type WorkerProcess } from './helpers/cluster.js';
 import { useRedis } from './helpers/use-redis.js';
 
 const redis = useRedis();
 
 /** Workers that notice a dead one within seconds (the default is 30 s). */
-async function workers(count: number, extra: string[] = []): Promise<WorkerProcess[]> {
-  const options = ['--lock-duration', '2000', ...extra];
-  const started = await Promise.all(Array.from({ length: count }, () => startWorker(redis.url, options)));
-  for (const worker of started) redis.defer(() => worker.stop('SIGKILL'));
-  return started;
-}
+const workers = (count: number, extra: string[] = []): Promise<WorkerProcess[]> => startWorkers(redis, count, ['--lock-duration', '2000', ...extra]);
 
-async function queueCoordinator() {
-  const { engine, dispatcher } = await coordinator(redis.url);
-  redis.defer(() => dispatcher.close());
-  return engine;
-}
+const queueCoordinator = () => queueEngine(redis);
 
 describe('a worker killed mid-task', () => {
   it('costs one attempt, retried on another worker; the task ends once', async () => {

@@ -13,6 +13,7 @@ import type { Executor } from '../../../src/engine/executor.js';
 import { createQueueDispatcher, type QueueDispatcher } from '../../../src/scale/index.js';
 import { WorkflowEngine } from '../../../src/weft-engine.js';
 import { startCli, waitForStderr, type CliResult } from '../../e2e/cli-process.js';
+import type { RedisFixture } from './use-redis.js';
 
 export const CONFIG = fileURLToPath(new URL('../fixtures/weft.config.mjs', import.meta.url));
 
@@ -40,6 +41,20 @@ export async function startWorker(redis: string, extra: string[] = [], env: Reco
       return done;
     },
   };
+}
+
+/** `count` workers started at once, each killed after the current test. */
+export async function startWorkers(redis: RedisFixture, count: number, extra: string[] = [], env: Record<string, string | undefined> = {}): Promise<WorkerProcess[]> {
+  const started = await Promise.all(Array.from({ length: count }, () => startWorker(redis.url, extra, env)));
+  for (const worker of started) redis.defer(() => worker.stop('SIGKILL'));
+  return started;
+}
+
+/** A coordinator's engine whose dispatcher is closed after the current test. */
+export async function queueEngine(redis: RedisFixture, options: { queueKey?: string } = {}): Promise<WorkflowEngine> {
+  const { engine, dispatcher } = await coordinator(redis.url, options);
+  redis.defer(() => dispatcher.close());
+  return engine;
 }
 
 /** A coordinator: the real engine with the fixture executors, dispatching to Redis. */
