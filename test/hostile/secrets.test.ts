@@ -87,6 +87,18 @@ function project(name: string, workflow = LEAKY): string {
   return dir;
 }
 
+/** The run store's file and its write-ahead log, as bytes, for grepping: a value can sit in either. */
+function storeBytes(dir: string): string {
+  const read = (name: string): string => {
+    try {
+      return readFileSync(join(dir, '.weft', name)).toString('latin1');
+    } catch {
+      return '';
+    }
+  };
+  return read('weft.db') + read('weft.db-wal');
+}
+
 describe('secrets through the engine', () => {
   const dir = project('engine');
   let result: RunResult;
@@ -239,14 +251,7 @@ describe('secrets through the real CLI', () => {
     const jsonLogs = await runCli(['run', 'leaky.yaml', '--log-format', 'json'], { cwd: dir, env });
     expect(jsonLogs.stderr).toContain('raw: ***');
     expectNoSecrets('--log-format json', jsonLogs.stdout + jsonLogs.stderr);
-    const read = (name: string) => {
-      try {
-        return readFileSync(join(dir, '.weft', name)).toString('latin1');
-      } catch {
-        return '';
-      }
-    };
-    const db = read('weft.db') + read('weft.db-wal');
+    const db = storeBytes(dir);
     expect(db).toContain('raw: ***');
     expectNoSecrets('the .weft/weft.db files', db);
   });
@@ -340,14 +345,7 @@ describe('a secret where long output is cut', () => {
     const logs = await runCli(['logs', runId], { cwd: dir, env });
     expect(logs.stdout).toContain('the token is ***');
     expectNoPieces('weft logs', logs.stdout + logs.stderr);
-    const db = ['weft.db', 'weft.db-wal'].map((name) => {
-      try {
-        return readFileSync(join(dir, '.weft', name)).toString('latin1');
-      } catch {
-        return '';
-      }
-    });
-    expectNoPieces('the .weft/weft.db files', db.join(''));
+    expectNoPieces('the .weft/weft.db files', storeBytes(dir));
   }, 60_000);
 });
 
@@ -431,13 +429,6 @@ describe('a secret at the end of an error message too long to keep', () => {
     const show = await runCli(['show', runId, '--json'], { cwd: dir, env });
     expect(show.code, show.stderr).toBe(0);
     expectNoPiecesAtCuts('weft show --json', show.stdout + show.stderr);
-    const db = ['weft.db', 'weft.db-wal'].map((name) => {
-      try {
-        return readFileSync(join(dir, '.weft', name)).toString('latin1');
-      } catch {
-        return '';
-      }
-    });
-    expectNoPiecesAtCuts('the .weft/weft.db files', db.join(''));
+    expectNoPiecesAtCuts('the .weft/weft.db files', storeBytes(dir));
   }, 60_000);
 });
