@@ -46,7 +46,6 @@ export interface AttemptExit {
   failed?(error: unknown, call: AttemptCall): unknown;
 }
 
-export type AttemptOutcome = { ok: true; outputs: unknown } | { ok: false; error: TaskError };
 
 /**
  * Where an attempt's executor actually runs. The engine keeps scheduling, limits,
@@ -101,8 +100,8 @@ export abstract class Attempt implements AttemptCall, AbortController {
   private inFlight = false;
   private over = false;
 
-  /** Called once, with how the attempt ended. */
-  protected abstract ended(outcome: AttemptOutcome): void;
+  /** Called once, with how the attempt ended: its outputs, or (`ok` false) a TaskError. Two arguments rather than an outcome object, which every attempt would make. */
+  protected abstract ended(ok: boolean, value: unknown): void;
 
   // Read from what the attempt belongs to rather than copied into it: a queued attempt stays small.
   abstract get executor(): Executor;
@@ -159,7 +158,7 @@ export abstract class Attempt implements AttemptCall, AbortController {
 
   /** Ends the attempt without calling the executor, one microtask from now as if it had been called. */
   protected refuse(error: TaskError): void {
-    void Promise.resolve().then(() => this.end({ ok: false, error }));
+    void Promise.resolve().then(() => this.end(false, error));
   }
 
   /** @internal Passes the executor's result out through the exits, innermost first. */
@@ -180,18 +179,18 @@ export abstract class Attempt implements AttemptCall, AbortController {
       }
     }
     if (this.over) return;
-    if (this.aborted) this.end({ ok: false, error: TaskError.from(this.reason) });
-    else this.end(ok ? { ok: true, outputs: value } : { ok: false, error: TaskError.from(value) });
+    if (this.aborted) this.end(false, TaskError.from(this.reason));
+    else this.end(ok, ok ? value : TaskError.from(value));
   }
 
   /** @internal the grace period is over, or the result is in. */
-  end(outcome: AttemptOutcome): void {
+  end(ok: boolean, value: unknown): void {
     if (this.over) return;
     this.over = true;
     this.inFlight = false;
     clearTimeout(this.timer);
     clearTimeout(this.graceTimer);
-    this.ended(outcome);
+    this.ended(ok, value);
   }
 }
 
@@ -258,7 +257,7 @@ function timeOut(attempt: Attempt): void {
 }
 
 function abandon(attempt: Attempt): void {
-  attempt.end({ ok: false, error: TaskError.from(attempt.reason) });
+  attempt.end(false, TaskError.from(attempt.reason));
 }
 
 /**

@@ -21,7 +21,7 @@ export function expand(run: Run, node: TaskNode, forEach: Template<unknown[]>): 
     return run.complete(node, 'failed', { error: error.toJSON() });
   }
   if (items.length === 0) return run.complete(node, 'succeeded', { outputs: [] });
-  node.instances = items.map((item, i) => new TaskNode(`${node.id}[${i}]`, node.plan, node, item, i));
+  node.instances = items.map((item, i) => TaskNode.instance(node, i, item));
   node.openInstances = items.length;
   run.transition(node, 'running');
   const fresh: TaskNode[] = [];
@@ -46,7 +46,7 @@ export function completeAggregate(run: Run, node: TaskNode): void {
   run.complete(node, status, {
     outputs: instances.map((i) => i.result.outputs ?? null),
     attempts: instances.reduce((sum, i) => sum + i.result.attempts, 0),
-    startedAt: node.startedAtMs === undefined ? undefined : new Date(node.startedAtMs).toISOString(),
+    startedAt: node.startedAtMs === undefined ? undefined : new Date(run.epoch + node.startedAtMs).toISOString(),
     error: failed?.result.error,
   });
 }

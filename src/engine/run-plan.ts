@@ -12,7 +12,7 @@ import { UsageError } from './errors.js';
 import type { Executor } from './executor.js';
 import { resolveRetryPolicy } from './retry-policy.js';
 import { Limit, type Demand } from './scheduler.js';
-import type { ExecutorPlan, TaskPlan } from './task-node.js';
+import type { ExecutorPlan, RunPlan } from './task-node.js';
 import type { CircuitBreakerOptions, CompiledTask, CompiledWorkflow, RetryOptions } from './types.js';
 
 /** Limits shared by every run of an engine. */
@@ -36,18 +36,21 @@ interface RunLimits {
   pools: Map<string, Limit>;
 }
 
-export function planRun(workflow: CompiledWorkflow, context: PlanContext): TaskPlan[] {
+export function planRun(workflow: CompiledWorkflow, context: PlanContext): RunPlan {
   const run: RunLimits = {
     slots: workflow.concurrency === undefined ? undefined : new Limit('concurrency', workflow.concurrency),
     pools: new Map(Object.entries(workflow.resources).map(([name, capacity]) => [name, new Limit(name, capacity)])),
   };
-  const critical = withEstimates(workflow, context.estimates);
   const plans = new ExecutorPlans(workflow, context, run);
-  return workflow.tasks.map((task, i): TaskPlan => {
-    const plan: TaskPlan = { task, index: i, criticalPath: critical[i] ?? 0, primary: plans.for(task, task.uses, task.retry) };
-    if (task.fallback) plan.fallback = plans.for(task, task.fallback.uses, undefined);
-    return plan;
-  });
+  const { tasks } = workflow;
+  const primary: ExecutorPlan[] = new Array(tasks.length);
+  const fallback: (ExecutorPlan | undefined)[] = new Array(tasks.length);
+  for (let i = 0; i < tasks.length; i++) {
+    const task = tasks[i]!;
+    primary[i] = plans.for(task, task.uses, task.retry);
+    fallback[i] = task.fallback ? plans.for(task, task.fallback.uses, undefined) : undefined;
+  }
+  return { criticalPath: withEstimates(workflow, context.estimates), primary, fallback };
 }
 
 /** Executor plans of one run, made once per distinct (executor, retry options, resources). */

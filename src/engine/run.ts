@@ -15,12 +15,12 @@ import { completeAggregate, expand } from './fan-out.js';
 import { isoTime } from './iso-time.js';
 import { dependentTable, needIndexes } from './load/graph.js';
 import { isTruthy } from './load/index.js';
-import { runSnapshot } from './run-snapshot.js';
+import { runSnapshot, withLazyTasks, withoutTasks } from './run-snapshot.js';
 import { SecretMask } from './secret-mask.js';
 import { heldBy, type Scheduler } from './scheduler.js';
 import type { RunDefinition, RunRecord, RunStore } from './store/index.js';
 import { TaskAttempts } from './task-attempts.js';
-import { isTerminal, TaskNode, type TaskPlan } from './task-node.js';
+import { isTerminal, TaskNode, type RunPlan } from './task-node.js';
 import { decide } from './trigger-rules.js';
 import type { CompiledWorkflow, DependentTable, ExpressionContext, RunResult, RunStatus, TaskErrorInfo, TaskResult, TaskStatus, Template } from './types.js';
 
@@ -37,7 +37,7 @@ export interface RunContext {
 export interface RunSetup {
   id: string;
   workflow: CompiledWorkflow;
-  plans: TaskPlan[];
+  plan: RunPlan;
   inputs: Record<string, unknown>;
   workdir: string;
   signal?: AbortSignal;
@@ -75,8 +75,8 @@ export class Run extends EventEmitter<RunEventListeners> {
   private readonly dependents: DependentTable;
   /** Nodes by id, instances included; made on first use, since most runs never look a node up by id. */
   private nodesById?: Map<string, TaskNode>;
-  /** The record's `tasks` as the run started: the live results in task order (new runs only). */
-  private startTasks?: Record<string, TaskResult>;
+  /** The store's record of this run holds the nodes' live results: the run's end need not hand them over again. */
+  private liveRecord = false;
   /** The store keeps the result objects it is handed, so a node's later changes need not be saved again. */
   private readonly storeKeepsObjects: boolean;
   /**
@@ -88,6 +88,11 @@ export class Run extends EventEmitter<RunEventListeners> {
   private settledCount = 0;
   private readonly attempts: TaskAttempts;
   private readonly startedAt: Date;
+  /**
+   * Nodes note when they became ready and started in ms after this: small whole
+   * numbers, stored in place, where a timestamp would be a boxed number per node.
+   */
+  readonly epoch = Date.now();
   private readonly setup: RunSetup;
   private remaining = 0;
   /** Nodes queued, running or backing off: while any is, the run is not idle. */
@@ -113,7 +118,7 @@ export class Run extends EventEmitter<RunEventListeners> {
     this.startedAt = new Date(setup.restored?.startedAt ?? Date.now());
     this.result = new Promise((resolve) => (this.resolveResult = resolve));
     this.storeKeepsObjects = context.store.keepsTaskObjects === true;
-    this.nodes = setup.plans.map((plan) => new TaskNode(plan.task.id, plan));
+    this.nodes = nodesOf(setup.workflow, setup.plan);
     this.dependents = this.workflow.dependents ?? dependentTable(needIndexes(this.workflow));
     this.attempts = new TaskAttempts(this);
     queueMicrotask(() => this.begin());
@@ -204,7 +209,7 @@ export class Run extends EventEmitter<RunEventListeners> {
     if (node.done) return;
     const now = Date.now();
     const finishedAt = isoTime(now);
-    const durationMs = node.startedAtMs === undefined ? undefined : now - node.startedAtMs;
+    const durationMs = node.startedAtMs === undefined ? undefined : now - this.epoch - node.startedAtMs;
     // Applied in place, not spread into a fresh patch: this runs once per task.
     if (patch) Object.assign(node.result, this.mask ? this.mask.value(patch) : patch);
     node.result.finishedAt = finishedAt;
@@ -247,7 +252,7 @@ export class Run extends EventEmitter<RunEventListeners> {
       error: result.error,
       skipReason: result.skipReason,
       timings: {
-        queuedAt: node.readyAtMs === undefined ? undefined : new Date(node.readyAtMs).toISOString(),
+        queuedAt: node.readyAtMs === undefined ? undefined : new Date(this.epoch + node.readyAtMs).toISOString(),
         startedAt: result.startedAt,
         finishedAt,
         durationMs,
@@ -258,20 +263,17 @@ export class Run extends EventEmitter<RunEventListeners> {
 
   /**
    * The record a new run starts with. Its tasks are the live results rather than
-   * copies (there are no forEach instances yet): the store serializes them or keeps
-   * them, as `saveTask` does, and 100,000 copies would be garbage at the first save.
+   * copies (there are no forEach instances yet). For a store that keeps them, the
+   * record's `tasks` is made only if someone reads it; a store that serializes them
+   * reads it at once.
    */
   private initialRecord(): RunRecord {
-    const tasks: Record<string, TaskResult> = {};
     const { nodes } = this;
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i]!;
-      tasks[node.id] = node.result;
-      node.stored = this.storeKeepsObjects;
-    }
-    this.startTasks = tasks;
+    for (let i = 0; i < nodes.length; i++) nodes[i]!.stored = this.storeKeepsObjects;
+    this.liveRecord = this.storeKeepsObjects;
     const { id: runId, inputs } = this;
-    return { runId, workflow: this.workflow.name, status: 'running', startedAt: this.startedAt.toISOString(), inputs, outputs: {}, tasks, definition: this.setup.definition };
+    const record = { runId, workflow: this.workflow.name, status: 'running' as const, startedAt: this.startedAt.toISOString(), inputs, outputs: {}, definition: this.setup.definition };
+    return withLazyTasks(record, nodes);
   }
 
   private begin(): void {
@@ -313,7 +315,7 @@ export class Run extends EventEmitter<RunEventListeners> {
     const { attempts, startedAt, approval, fallback } = saved;
     Object.assign(node.result, final ? saved : { status: 'pending', attempts, startedAt, approval, fallback });
     if (fallback) node.fallbackFrom = fallback.fromAttempt - 1;
-    if (saved.startedAt) node.startedAtMs = Date.parse(saved.startedAt);
+    if (saved.startedAt) node.startedAtMs = Date.parse(saved.startedAt) - this.epoch;
     if (final && node.task.forEach && !node.parent) this.restoreInstances(node);
     return final;
   }
@@ -322,7 +324,7 @@ export class Run extends EventEmitter<RunEventListeners> {
   private restoreInstances(node: TaskNode): void {
     const instances: TaskNode[] = [];
     for (let i = 0; this.setup.restored?.tasks[`${node.id}[${i}]`]; i++) {
-      const instance = new TaskNode(`${node.id}[${i}]`, node.plan, node, undefined, i);
+      const instance = TaskNode.instance(node, i, undefined);
       this.adopt(instance);
       instances.push(instance);
     }
@@ -368,7 +370,7 @@ export class Run extends EventEmitter<RunEventListeners> {
     this.remaining--;
     if (this.stopping) return;
     const { start, list } = this.dependents;
-    const index = node.plan.index;
+    const index = node.index;
     for (let k = start[index]!, end = start[index + 1]!; k < end; k++) {
       const dependent = this.nodes[list[k]!]!;
       if (dependent.done) continue;
@@ -380,13 +382,13 @@ export class Run extends EventEmitter<RunEventListeners> {
   /** Counts an already ended node (of a resumed run) for its dependents. */
   private countIntoDependents(node: TaskNode): void {
     const { start, list } = this.dependents;
-    const index = node.plan.index;
+    const index = node.index;
     for (let k = start[index]!, end = start[index + 1]!; k < end; k++) node.countInto(this.nodes[list[k]!]!.counts);
   }
 
   /** The trigger rule is met: fan out, or check `if` and queue. */
   private activate(node: TaskNode): void {
-    node.readyAtMs = Date.now();
+    node.readyAtMs = Date.now() - this.epoch;
     const forEach = node.task.forEach;
     if (forEach) expand(this, node, forEach);
     else this.queue(node);
@@ -432,7 +434,7 @@ export class Run extends EventEmitter<RunEventListeners> {
     clearTimeout(this.runTimer);
     this.setup.signal?.removeEventListener('abort', this.onSignal);
     let status: RunStatus = waiting ?? (this.stopCause === 'cancel' ? 'cancelled' : this.anyFailed || this.stopCause ? 'failed' : 'succeeded');
-    const result = runSnapshot(this.id, this.workflow.name, status, this.startedAt, this.inputs, this.nodes, this.startTasks);
+    const result = runSnapshot(this.id, this.workflow.name, status, this.startedAt, this.inputs, this.nodes);
     if (this.stopCause === 'timeout') result.error = { code: ErrorCodes.RUN_TIMEOUT, message: `the run timed out after ${this.workflow.timeoutMs} ms` };
     if (!waiting) {
       try {
@@ -448,9 +450,19 @@ export class Run extends EventEmitter<RunEventListeners> {
       result.outputs = this.mask.value(result.outputs);
       if (result.error) result.error = this.mask.info(result.error);
     }
-    this.context.store.updateRun(this.id, result);
+    this.context.store.updateRun(this.id, this.liveRecord ? withoutTasks(result) : result);
     this.emit('run:finish', { runId: this.id, workflow: this.workflow.name, result });
     this.resolveResult(result);
   }
 }
 
+function nodesOf(workflow: CompiledWorkflow, plan: RunPlan): TaskNode[] {
+  const { tasks } = workflow;
+  const { criticalPath, primary, fallback } = plan;
+  const nodes: TaskNode[] = new Array(tasks.length);
+  for (let i = 0; i < tasks.length; i++) {
+    const task = tasks[i]!;
+    nodes[i] = new TaskNode(task.id, task, i, criticalPath[i] ?? 0, primary[i]!, fallback[i]);
+  }
+  return nodes;
+}

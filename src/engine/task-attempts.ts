@@ -8,7 +8,7 @@
  * tasks a concurrency limit holds back cost no object each, and an attempt lives
  * only as long as its executor runs.
  */
-import { Attempt, AttemptContext, type AttemptOutcome, type LogSink } from './attempt.js';
+import { Attempt, AttemptContext, type LogSink } from './attempt.js';
 import { ErrorCodes, TaskError } from './errors.js';
 import type { Executor, LogStream } from './executor.js';
 import { isoTime } from './iso-time.js';
@@ -82,8 +82,8 @@ export class TaskAttempt extends Attempt implements LogSink {
     this.owner.log(this, stream, typeof line === 'string' ? line : String(line));
   }
 
-  protected ended(outcome: AttemptOutcome): void {
-    this.owner.settle(this, outcome);
+  protected ended(ok: boolean, value: unknown): void {
+    this.owner.settle(this, ok, value);
   }
 }
 
@@ -120,7 +120,7 @@ export class TaskAttempts {
     node.attempt = attempt;
     const number = node.result.attempts + 1;
     const now = Date.now();
-    node.startedAtMs ??= now;
+    node.startedAtMs ??= now - run.epoch;
     node.result.startedAt ??= isoTime(now);
     node.result.attempts = attempt.number = number;
     run.transition(node, 'running');
@@ -138,8 +138,8 @@ export class TaskAttempts {
     attempt.launch(input, ctx, run);
   }
 
-  /** The attempt ended: its limits go back, and the task succeeds, retries, falls back or fails. */
-  settle(attempt: TaskAttempt, outcome: AttemptOutcome): void {
+  /** The attempt ended with its outputs or (`ok` false) a TaskError: its limits go back, and the task succeeds, retries, falls back or fails. */
+  settle(attempt: TaskAttempt, ok: boolean, value: unknown): void {
     const { node } = attempt;
     node.attempt = undefined;
     const { scheduler } = this.run.context;
@@ -147,7 +147,7 @@ export class TaskAttempts {
     const held = scheduler.hold();
     try {
       scheduler.release(node);
-      this.decide(node, attempt.number, outcome);
+      this.decide(node, attempt.number, ok, value);
     } finally {
       scheduler.resume(held);
     }
@@ -163,23 +163,23 @@ export class TaskAttempts {
     run.emit('task:log', { runId: run.id, ...entry });
   }
 
-  private decide(node: TaskNode, attempt: number, outcome: AttemptOutcome): void {
+  private decide(node: TaskNode, attempt: number, ok: boolean, value: unknown): void {
     const run = this.run;
     if (node.done) return;
-    if (outcome.ok) return run.succeed(node, outcome.outputs);
-    const error = run.mask ? run.mask.error(outcome.error) : outcome.error;
+    if (ok) return run.succeed(node, value);
+    const error = run.mask ? run.mask.error(value as TaskError) : (value as TaskError);
     if (run.stopping) return run.complete(node, 'cancelled', { error: error.toJSON() });
     // Asking for a decision is not a try at the task: it does not use up an attempt.
     if (error.code === ErrorCodes.WAITING) return run.transition(node, 'waiting', { attempts: attempt - 1, error: error.toJSON() });
     if (shouldRetry(node.current.policy, error, attempt - node.fallbackFrom)) return this.scheduleRetry(node, attempt, error);
-    if (node.plan.fallback && node.fallbackFrom === 0) return this.fallBack(node, attempt, error);
+    if (node.fallback && node.fallbackFrom === 0) return this.fallBack(node, attempt, error);
     run.complete(node, 'failed', { error: error.toJSON() });
   }
 
   /** The task's own executor has failed for good: its fallback takes over, from the next attempt. */
   private fallBack(node: TaskNode, attempt: number, error: TaskError): void {
     node.fallbackFrom = attempt;
-    const uses = node.plan.fallback!.executor.name;
+    const uses = node.fallback!.executor.name;
     node.result.fallback = { uses, fromAttempt: attempt + 1, primaryError: error.toJSON() };
     this.run.emit('task:retry', { runId: this.run.id, taskId: node.id, attempt, delayMs: 0, error: error.toJSON(), fallback: uses });
     this.enqueue(node);

@@ -197,9 +197,9 @@ export class WorkflowEngine {
     return recordDecision(this.store, runId, taskId, false, options);
   }
 
-  private launch(setup: Omit<RunSetup, 'plans'>): Run {
+  private launch(setup: Omit<RunSetup, 'plan'>): Run {
     const { workflow } = setup;
-    const plans = planRun(workflow, {
+    const plan = planRun(workflow, {
       executors: this.registry,
       limits: { slots: this.engineSlots, executorSlots: this.executorSlots, pools: this.pools },
       circuitBreakers: this.circuitBreakerSettings,
@@ -207,7 +207,7 @@ export class WorkflowEngine {
     });
     const lease = holdLease(this.store, setup.id, this.holder);
     const context = { scheduler: this.scheduler, store: this.store, layers: this.layers, dispatcher: this.dispatcher, abandonGraceMs: this.abandonGraceMs, workspaceRoots: this.workspaceRoots };
-    const run = new Run({ ...setup, plans }, context);
+    const run = new Run({ ...setup, plan }, context);
     void run.result.then(() => lease.release());
     return run;
   }
