@@ -14,6 +14,15 @@
  */
 export { WorkflowEngine, type WorkflowEngineOptions } from './weft-engine.js';
 export { builtinExecutors } from './executors/index.js';
+export type {
+  DefaultsDefinition,
+  EnvDefinition,
+  InputDefinition,
+  InputType,
+  RetryDefinition,
+  TaskDefinition,
+  WorkflowDefinition,
+} from './engine/load/index.js';
 export {
   createQueueDispatcher,
   runWorker,

@@ -36,10 +36,15 @@ export interface WorkflowIssue extends SourceLocation {
   message: string;
 }
 
-/** Formats an issue compiler-style: `file:line:column: message (at path)`. */
+/**
+ * Formats an issue compiler-style: `file:line:column: message (at path)`. An issue
+ * in a workflow defined as an object has line 0 (there is no text to point into):
+ * `file: message (at path)`.
+ */
 export function formatIssue(issue: WorkflowIssue): string {
   const where = issue.path ? ` (at ${issue.path})` : '';
-  return `${issue.file}:${issue.line}:${issue.column}: ${issue.message}${where}`;
+  const position = issue.line > 0 ? `:${issue.line}:${issue.column}` : '';
+  return `${issue.file}${position}: ${issue.message}${where}`;
 }
 
 /**

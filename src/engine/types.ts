@@ -61,7 +61,7 @@ export interface CircuitBreakerOptions {
   resetAfter?: Duration;
 }
 
-/** Where something sits in a workflow file. `line` and `column` are 1-based. */
+/** Where something sits in a workflow file. `line` and `column` are 1-based; both are 0 for a workflow defined as an object (`engine.define`), which has no text. */
 export interface SourceLocation {
   file: string;
   line: number;

@@ -10,7 +10,7 @@ import { inProcessDispatcher, type AttemptLayer, type Dispatcher } from './attem
 import { recordDecision, type DecisionOptions } from './approvals.js';
 import { UsageError, WeftError } from './errors.js';
 import type { Executor } from './executor.js';
-import { loadWorkflow, readWorkflowFile, resolveInputs } from './load/index.js';
+import { loadDefinition, loadWorkflow, readWorkflowFile, resolveInputs, type LoadOptions, type WorkflowDefinition } from './load/index.js';
 import { CircuitBreakers } from './circuit-breaker.js';
 import { planRun } from './run-plan.js';
 import { holdLease, newHolderId } from './run-lease.js';
@@ -131,14 +131,26 @@ export class WorkflowEngine {
 
   /** Loads a workflow from text. Throws WorkflowValidationError listing every problem. */
   parse(text: string, file = '<workflow>'): CompiledWorkflow {
+    return { ...loadWorkflow(text, this.loadOptions(file)), source: text };
+  }
+
+  /**
+   * Loads a workflow from an object shaped like the YAML, built in code: no text is
+   * written or parsed. The object must be plain data and is copied, so changing it
+   * later does not change the workflow. Checked as `parse` checks text (executors,
+   * pools, expressions, the graph); throws WorkflowValidationError listing every
+   * problem, each named by `file` and path, without line and column.
+   *
+   * Runs of it store the copy as JSON text (JSON is YAML), so `resume` works.
+   */
+  define(definition: WorkflowDefinition, file = '<definition>'): CompiledWorkflow {
+    return loadDefinition(definition, this.loadOptions(file));
+  }
+
+  private loadOptions(file: string): LoadOptions {
     const registry = this.registry;
     const resources = Object.fromEntries([...this.pools].map(([name, limit]) => [name, limit.capacity]));
-    const workflow = loadWorkflow(text, {
-      file,
-      resources,
-      executors: { get: (name) => registry.get(name), names: () => [...registry.keys()] },
-    });
-    return { ...workflow, source: text };
+    return { file, resources, executors: { get: (name) => registry.get(name), names: () => [...registry.keys()] } };
   }
 
   async loadFile(file: string): Promise<CompiledWorkflow> {

@@ -11,7 +11,7 @@ import type { IssueList } from './issues.js';
 import type { LoadOptions } from './options.js';
 import type { Path } from './path.js';
 import type { ReferenceChecker, ReferenceScope, TaskIndex } from './references.js';
-import type { SourceDocument } from './source.js';
+import type { WorkflowSource } from './source.js';
 import { didYouMean, listNames } from './suggest.js';
 import { compileTemplate, mergeTemplates } from './template.js';
 import type { TemplateOptions } from './template.js';
@@ -20,7 +20,7 @@ import type { TemplateOptions } from './template.js';
 export interface WorkflowScope {
   definition: WorkflowDefinition;
   issues: IssueList;
-  source: SourceDocument;
+  source: WorkflowSource;
   tasks: TaskIndex;
   references: ReferenceChecker;
   executors: LoadOptions['executors'];

@@ -15,7 +15,7 @@ import type { LoadOptions } from './options.js';
 import type { Path } from './path.js';
 import { ReferenceChecker, TaskIndex } from './references.js';
 import { secretSourcesOf } from './secrets.js';
-import type { SourceDocument } from './source.js';
+import type { WorkflowSource } from './source.js';
 import { didYouMean, listNames } from './suggest.js';
 import { compileTemplate } from './template.js';
 
@@ -24,7 +24,7 @@ export function builtInPools(): Record<string, number> {
   return { cpu: availableParallelism(), memory: Math.floor(totalmem() / (1024 * 1024)) };
 }
 
-export function compileWorkflow(definition: WorkflowDefinition, source: SourceDocument, issues: IssueList, options: LoadOptions): CompiledWorkflow {
+export function compileWorkflow(definition: WorkflowDefinition, source: WorkflowSource, issues: IssueList, options: LoadOptions): CompiledWorkflow {
   const inputs = compileInputs(definition, issues);
   const ids = Object.keys(definition.tasks ?? {});
   const tasks = new TaskIndex(ids);

@@ -7,7 +7,7 @@ import type { WorkflowIssue } from '../errors.js';
 import { formatPath } from './path.js';
 import type { Path } from './path.js';
 import { printable } from './printable.js';
-import type { Position, SourceDocument } from './source.js';
+import type { Position, WorkflowSource } from './source.js';
 
 export interface IssuePlacement {
   /** Point at the key rather than the value (unknown and duplicate keys). */
@@ -19,10 +19,15 @@ export interface IssuePlacement {
 export class IssueList {
   private readonly issues: WorkflowIssue[] = [];
 
-  constructor(private readonly source: SourceDocument) {}
+  constructor(private readonly source: WorkflowSource) {}
 
   get file(): string {
     return this.source.file;
+  }
+
+  /** False for a workflow defined as an object: messages must not speak of YAML text. */
+  get fromText(): boolean {
+    return this.source.hasText;
   }
 
   add(path: Path, message: string, placement: IssuePlacement = {}): void {
@@ -38,7 +43,7 @@ export class IssueList {
     this.push(path, message, this.source.positionOf(offset));
   }
 
-  /** Throws a `WorkflowValidationError` listing every issue, in file order, if there are any. */
+  /** Throws a `WorkflowValidationError` listing every issue, in file order (found order without text), if there are any. */
   throwIfAny(): void {
     if (this.issues.length === 0) return;
     const sorted = [...this.issues].sort((a, b) => a.line - b.line || a.column - b.column);

@@ -1,14 +1,29 @@
 /**
  * Maps paths in a parsed workflow back to lines and columns of the file, so every
- * issue can point at the node that caused it.
+ * issue can point at the node that caused it. A workflow defined as an object has
+ * no text: its `WorkflowSource` is a `DefinitionSource` (definition-source.ts).
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, Scalar } from 'yaml';
 import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
 import type { Path } from './path.js';
 
+/** 1-based; `NO_POSITION` (0, 0) where there is no text to point into. */
 export interface Position {
   line: number;
   column: number;
+}
+
+export const NO_POSITION: Position = Object.freeze({ line: 0, column: 0 });
+
+/** Where the loader places issues and tasks. */
+export interface WorkflowSource {
+  /** The name used in messages. */
+  readonly file: string;
+  /** True when positions point into text the author wrote (YAML), so messages may speak of it. */
+  readonly hasText: boolean;
+  positionOf(offset: number): Position;
+  position(path: Path, options?: { key?: boolean }): Position;
+  positionInString(path: Path, offset: number): Position;
 }
 
 interface Found {
@@ -19,7 +34,9 @@ interface Found {
   complete: boolean;
 }
 
-export class SourceDocument {
+export class SourceDocument implements WorkflowSource {
+  readonly hasText = true;
+
   /** Per mapping, its keys: built on first use so that locating is cheap in huge files. */
   private readonly keyIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
 

@@ -44,13 +44,13 @@ interface Finding {
 export function validateDefinition(value: Record<string, unknown>, issues: IssueList): WorkflowDefinition {
   const validate = compiledValidator();
   if (validate(value)) return value as unknown as WorkflowDefinition;
-  const findings = (validate.errors ?? []).flatMap((error) => explain(error, value));
+  const findings = (validate.errors ?? []).flatMap((error) => explain(error, value, issues.fromText));
   for (const finding of findings) issues.add(finding.path, finding.message, { key: finding.key });
   prune(value, findings.flatMap((finding) => (finding.prune ? [finding.prune] : [])));
   return value as unknown as WorkflowDefinition;
 }
 
-function explain(error: ErrorObject, root: unknown): Finding[] {
+function explain(error: ErrorObject, root: unknown, fromText: boolean): Finding[] {
   const path = toPath(error.instancePath, root);
   const where = describePath(path);
   const params = error.params as Record<string, unknown>;
@@ -82,7 +82,7 @@ function explain(error: ErrorObject, root: unknown): Finding[] {
       return [{ path: [...path, item], message: `${where} lists ${describeValue((error.data as unknown[])[item])} more than once` }];
     }
     default:
-      return [{ path, message: `${where} ${requirement(error)}, got ${describeValue(error.data)}${typedByYaml(error)}`, prune: path }];
+      return [{ path, message: `${where} ${requirement(error)}, got ${describeValue(error.data)}${fromText ? typedByYaml(error) : ''}`, prune: path }];
   }
 }
 
