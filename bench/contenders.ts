@@ -3,8 +3,11 @@
  *
  * Wall time starts where a contender is handed the graph in its own input form and
  * ends when it reports the run done: for weft that is `engine.start` on a compiled
- * workflow (the YAML load is timed on its own, as `loadMs`), for p-graph it is
- * `new PGraph(...)` and `run()`, for the floor its whole function.
+ * workflow, for p-graph it is `new PGraph(...)` and `run()`, for the floor its whole
+ * function. weft is handed the graph as a definition object (`engine.define`), as an
+ * embedder generating a large workflow in code would: YAML text of 100,000 tasks
+ * costs the yaml package about 1 GB to parse, dwarfing the engine. Loading it
+ * (validate + compile) is timed on its own, as `loadMs`; bench/load.ts times YAML.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { PGraph, type PGraphNode } from 'p-graph';
 import { runFloor } from './floor.js';
 import type { Probe } from './probe.js';
-import { edges, toYaml, type Dag } from './shapes.js';
+import { edges, toDefinition, type Dag } from './shapes.js';
 import { defineExecutor, echoExecutor, sqliteStoreClass, WorkflowEngine, type Executor } from './weft.js';
 
 export const CONTENDERS = ['weft', 'p-graph', 'floor'] as const;
@@ -22,7 +25,7 @@ export type Contender = (typeof CONTENDERS)[number] | 'weft-sqlite';
 
 export interface Timed {
   wallMs: number;
-  /** Only weft loads: parse + validate + compile of the YAML text. */
+  /** Only weft loads: `engine.define` of the definition object (copy + validate + compile). */
   loadMs?: number;
 }
 
@@ -69,9 +72,9 @@ export async function runContender(
 }
 
 async function runWeft(engine: WorkflowEngine, dag: Dag, concurrency: number | undefined, hooks: RunHooks): Promise<Timed> {
-  const text = toYaml(dag, concurrency);
+  const definition = toDefinition(dag, concurrency);
   const loadStart = performance.now();
-  const workflow = engine.parse(text, 'bench.yaml');
+  const workflow = engine.define(definition, 'bench');
   const loadMs = performance.now() - loadStart;
   hooks.beforeRun();
   const start = performance.now();

@@ -33,7 +33,7 @@ export function evaluateTargets(results: BenchResults): Target[] {
     judged('weft vs p-graph', '≥ 2× faster (weft/p-graph ≤ 0.5)', headline?.ratios.weftOverPGraph, 0.5, times),
     judged('weft vs floor', 'within 6× of the floor', headline?.ratios.weftOverFloor, 6, times),
     judged('memory (run)', '≤ 2 KB per task at 100k', weft?.runHeapPerTaskBytes.median, 2048, (v) => `${Math.round(v)} B/task`, 'peak JS heap + external memory during the run over the same just before it: the run\'s own memory (RSS cannot isolate it; see docs/performance.md)'),
-    judged('memory (process)', '≤ 2 KB RSS per task at 100k, everything included', weft?.rssPerTaskBytes.median, 2048, (v) => `${Math.round(v)} B/task`, 'peak RSS over the RSS before the YAML text was parsed: loading, compiled workflow and run together'),
+    judged('memory (process)', '≤ 2 KB RSS per task at 100k, everything included', weft?.rssPerTaskBytes.median, 2048, (v) => `${Math.round(v)} B/task`, 'peak RSS over the RSS before the workflow was defined: the definition, compiled workflow and run together'),
     judged('latency', 'dependency-to-start p99 ≤ 1 ms at 10k', latencyRow?.contenders.weft?.latencyP99Us.median, 1000, (v) => `${(v / 1000).toFixed(3)} ms`, 'random layered 10k with unlimited concurrency, where no task waits for a slot; see the tables for concurrency 8'),
     {
       ...judged('makespan', '≤ 1.05 × lower bound on average, better than FIFO and p-graph', cp, 1.05, (v) => `${v.toFixed(3)}`),

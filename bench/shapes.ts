@@ -4,6 +4,7 @@
  * topological order. Generation is seeded, so every contender and repetition
  * runs the very same graph.
  */
+import type { TaskDefinition, WorkflowDefinition } from '../src/index.js';
 
 export const SHAPES = ['chain', 'fanout', 'layered', 'lattice'] as const;
 export type Shape = (typeof SHAPES)[number];
@@ -87,6 +88,15 @@ export function toYaml(dag: Dag, concurrency: number | undefined, name = `bench-
     lines.push(`  t${i}: { uses: echo${needs} }`);
   });
   return `${lines.join('\n')}\n`;
+}
+
+/** The DAG as a weft workflow definition, the object `toYaml` writes out: for `engine.define`, with no text to parse. */
+export function toDefinition(dag: Dag, concurrency: number | undefined, name = `bench-${dag.shape}`): WorkflowDefinition {
+  const tasks: Record<string, TaskDefinition> = {};
+  dag.deps.forEach((deps, i) => {
+    tasks[`t${i}`] = deps.length === 0 ? { uses: 'echo' } : { uses: 'echo', needs: deps.map((d) => `t${d}`) };
+  });
+  return concurrency === undefined ? { name, tasks } : { name, concurrency, tasks };
 }
 
 /** Every edge once, as `[from, to]` pairs (p-graph's input). */
