@@ -36,18 +36,29 @@ export interface TaskCompilation {
   task: CompiledTask;
   /** Indexes of the tasks it needs, without duplicates or itself. */
   needs: number[];
-  /** Where each of `needs` is written. */
-  needPaths: Map<number, Path>;
 }
 
 const SHELL = 'shell';
+
+/**
+ * Shared by every task without expressions in script inputs, or without resources:
+ * most tasks of a generated 100,000-task workflow, which would otherwise hold two
+ * empty objects each. Frozen, since they are shared.
+ */
+const NO_EXPR_ENV: Record<string, Template> = Object.freeze({});
+const NO_RESOURCES: Record<string, number> = Object.freeze({});
+
+/**
+ * The input of a task without `with` or `run`: one template for all of them, giving
+ * each attempt an empty object of its own, which the executor may change freely.
+ */
+const NO_INPUT: Template<Record<string, unknown>> = Object.freeze({ isStatic: true, taskRefs: Object.freeze([]), evaluate: () => ({}) });
 
 export function compileTask(id: string, order: number, definition: TaskDefinition, scope: WorkflowScope): TaskCompilation {
   const path: Path = ['tasks', id];
   const { issues } = scope;
   const uses = executorOf(id, definition, scope);
-  const needPaths = resolveNeeds(id, order, definition, scope);
-  const needs = [...needPaths.keys()];
+  const needs = resolveNeeds(id, order, definition, scope);
   const exprEnv: Record<string, Template> = {};
   const templateOptions = (field: string, allowItem: boolean): TemplateOptions =>
     checkedTemplate(scope, [...path, field], { reader: order, where: `task \`${id}\``, allowItem, allowTasks: true });
@@ -57,7 +68,7 @@ export function compileTask(id: string, order: number, definition: TaskDefinitio
     id,
     order,
     uses,
-    with: compileTemplate(withOf(id, definition, issues), {
+    with: definition.with === undefined && definition.run === undefined ? NO_INPUT : compileTemplate(withOf(id, definition, issues), {
       ...templateOptions('with', forEachTask),
       shellInputs: scope.executors.get(uses)?.shellInputs ?? [],
       exprEnv,
@@ -87,7 +98,8 @@ export function compileTask(id: string, order: number, definition: TaskDefinitio
   }
   const timeout = definition.timeout !== undefined ? durationOf(definition.timeout, [...path, 'timeout'], issues) : scope.defaults.timeoutMs;
   if (timeout !== undefined) task.timeoutMs = timeout;
-  return { task, needs, needPaths };
+  if (isEmpty(exprEnv)) task.exprEnv = NO_EXPR_ENV;
+  return { task, needs };
 }
 
 /** What checking templates needs. */
@@ -143,25 +155,43 @@ function withOf(id: string, definition: TaskDefinition, issues: IssueList): Reco
   return { ...input, run: definition.run };
 }
 
-function resolveNeeds(id: string, order: number, definition: TaskDefinition, scope: WorkflowScope): Map<number, Path> {
-  const written = typeof definition.needs === 'string' ? [definition.needs] : (definition.needs ?? []);
-  const needs = new Map<number, Path>();
+/**
+ * The indexes of the tasks a task needs. Where each is written is worked out again
+ * (`needPath`) only for a message: a map of paths per task would live as long as
+ * the whole workflow's compilation, some 300 bytes a task.
+ */
+function resolveNeeds(id: string, order: number, definition: TaskDefinition, scope: WorkflowScope): number[] {
+  const written = writtenNeeds(definition);
+  const needs: number[] = [];
   const seen = new Set<string>();
   written.forEach((name, i) => {
-    const path: Path = typeof definition.needs === 'string' ? ['tasks', id, 'needs'] : ['tasks', id, 'needs', i];
     const index = scope.tasks.indexOf(name);
     // A repeated name is reported once, by the schema's `uniqueItems`.
     if (seen.has(name.toLowerCase())) return;
     seen.add(name.toLowerCase());
     if (index === undefined) {
-      scope.issues.add(path, `task \`${id}\` needs \`${name}\`, which is not a task${scope.tasks.suggest(name)}`);
+      scope.issues.add(needPathAt(id, definition, i), `task \`${id}\` needs \`${name}\`, which is not a task${scope.tasks.suggest(name)}`);
     } else if (index === order) {
-      scope.issues.add(path, `task \`${id}\` needs itself; remove \`${name}\` from its \`needs\``);
+      scope.issues.add(needPathAt(id, definition, i), `task \`${id}\` needs itself; remove \`${name}\` from its \`needs\``);
     } else {
-      needs.set(index, path);
+      needs.push(index);
     }
   });
   return needs;
+}
+
+function writtenNeeds(definition: TaskDefinition): readonly string[] {
+  return typeof definition.needs === 'string' ? [definition.needs] : (definition.needs ?? []);
+}
+
+function needPathAt(id: string, definition: TaskDefinition, i: number): Path {
+  return typeof definition.needs === 'string' ? ['tasks', id, 'needs'] : ['tasks', id, 'needs', i];
+}
+
+/** Where task `id` names the task at index `target` in its `needs`. */
+export function needPath(id: string, definition: TaskDefinition, target: number, scope: Pick<WorkflowScope, 'tasks'>): Path {
+  const i = writtenNeeds(definition).findIndex((name) => scope.tasks.indexOf(name) === target);
+  return i < 0 ? ['tasks', id] : needPathAt(id, definition, i);
 }
 
 /** `if:` with or without `${{ }}`, or a boolean. */
@@ -242,8 +272,13 @@ export function durationOf(value: Duration | undefined, path: Path, issues: Issu
   }
 }
 
+function isEmpty(record: object): boolean {
+  for (const _ in record) return false;
+  return true;
+}
+
 function resourcesOf(id: string, definition: TaskDefinition, scope: WorkflowScope): Record<string, number> {
-  const requests = definition.resources ?? {};
+  const requests = definition.resources ?? NO_RESOURCES;
   for (const [pool, amount] of Object.entries(requests)) {
     const capacity = scope.pools.get(pool);
     const path: Path = ['tasks', id, 'resources', pool];

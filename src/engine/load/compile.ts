@@ -6,7 +6,7 @@
 import { availableParallelism, totalmem } from 'node:os';
 import type { CircuitBreakerOptions, CompiledWorkflow, InputSpec } from '../types.js';
 import { checkedTemplate, compileTask, durationOf, retryInMs } from './compile-task.js';
-import type { TaskCompilation, WorkflowScope } from './compile-task.js';
+import { needPath, type TaskCompilation, type WorkflowScope } from './compile-task.js';
 import type { WorkflowDefinition } from './definition.js';
 import { dependentTable, TaskGraph } from './graph.js';
 import { checkInputDefinitions, toInputSpec } from './inputs.js';
@@ -51,7 +51,7 @@ export function compileWorkflow(definition: WorkflowDefinition, source: Workflow
     definition.outputs ?? {},
     checkedTemplate(scope, ['outputs'], { where: 'the workflow `outputs`', allowItem: false, allowTasks: true }),
   );
-  const criticalPath = checkGraph(compiled, references, issues, options);
+  const criticalPath = checkGraph(compiled, scope, options);
 
   const needIndexes = compiled.map((c) => c.needs);
   const workflow: CompiledWorkflow = {
@@ -115,12 +115,12 @@ function reportCaseClashes(ids: readonly string[], tasks: TaskIndex, issues: Iss
 }
 
 /** Reports cycles and unneeded reads; returns the critical path (zeros when there is a cycle). */
-function checkGraph(compiled: readonly TaskCompilation[], references: ReferenceChecker, issues: IssueList, options: LoadOptions): number[] {
+function checkGraph(compiled: readonly TaskCompilation[], scope: WorkflowScope, options: LoadOptions): number[] {
   const graph = new TaskGraph(compiled.map((c) => c.needs));
   const { order, cycles } = graph.sort();
-  for (const cycle of cycles) reportCycle(cycle, compiled, issues);
+  for (const cycle of cycles) reportCycle(cycle, compiled, scope);
   if (cycles.length > 0) return compiled.map(() => 0);
-  references.reportUnneeded(graph.reaches(references.reads, order));
+  scope.references.reportUnneeded(graph.reaches(scope.references.reads, order));
   const estimate = options.estimates ?? (() => 1);
   return graph.criticalPath(order, (task) => estimate(compiled[task]!.task.id) ?? 1);
 }
@@ -133,10 +133,10 @@ function cycleText(ids: readonly string[]): string {
 
 const CYCLE_SHOWN = 10;
 
-function reportCycle(cycle: readonly number[], compiled: readonly TaskCompilation[], issues: IssueList): void {
+function reportCycle(cycle: readonly number[], compiled: readonly TaskCompilation[], scope: WorkflowScope): void {
   const ids = cycle.map((task) => compiled[task]!.task.id);
   const shown = cycleText(ids);
-  const first = compiled[cycle[0]!]!;
-  const path = first.needPaths.get(cycle[1] ?? cycle[0]!) ?? ['tasks', first.task.id];
-  issues.add(path, `tasks depend on each other in a cycle: ${shown} (each needs the next); remove one of these needs`);
+  const first = ids[0]!;
+  const path = needPath(first, scope.definition.tasks[first]!, cycle[1] ?? cycle[0]!, scope);
+  scope.issues.add(path, `tasks depend on each other in a cycle: ${shown} (each needs the next); remove one of these needs`);
 }
