@@ -5,13 +5,27 @@
  */
 import { performance } from 'node:perf_hooks';
 import { runContender, type Contender } from './contenders.js';
+import { cpuWait, threadTimes, type ThreadTimes } from './cpu-wait.js';
 import { measureLoad } from './load.js';
 import { runMakespan, type MakespanVariant } from './makespan.js';
 import { Probe } from './probe.js';
 import { makeDag, type Shape } from './shapes.js';
 
 export type FigureSpec =
-  | { kind: 'run'; contender: Contender; shape: Shape; size: number; concurrency: number | null; seed: number }
+  | {
+      kind: 'run';
+      contender: Contender;
+      shape: Shape;
+      size: number;
+      concurrency: number | null;
+      seed: number;
+      /**
+       * Untimed runs of the same DAG first, in the same process, so the measured run
+       * finds its code compiled (the warm latency figure). No forced GC before the
+       * clock then: a full collection throws compiled code away.
+       */
+      warmups?: number;
+    }
   | { kind: 'makespan'; variant: MakespanVariant; seed: number; concurrency: number }
   | { kind: 'load'; size: number; seed: number };
 
@@ -40,6 +54,13 @@ export interface RunFigure {
   runHeapPerTaskBytes: number;
   latencyP50Us: number;
   latencyP99Us: number;
+  /**
+   * Ms the main thread waited for a core during the run (Linux only). Each wait delays
+   * every task ready at that moment, so a latency p99 far above p50 with tens of ms here
+   * is the machine's: V8's compiler threads (`otherThreadsCpuMs`) or other jobs.
+   */
+  mainWaitMs?: number;
+  otherThreadsCpuMs?: number;
 }
 
 function collectGarbage(): void {
@@ -51,23 +72,30 @@ function collectGarbage(): void {
 
 async function runFigure(spec: Extract<FigureSpec, { kind: 'run' }>): Promise<RunFigure> {
   const dag = makeDag(spec.shape, spec.size, spec.seed);
+  const warm = (spec.warmups ?? 0) > 0;
+  for (let i = 0; i < (spec.warmups ?? 0); i++) {
+    await runContender(spec.contender, dag, spec.concurrency ?? undefined, new Probe(spec.size), { beforeRun: () => {} });
+  }
   const probe = new Probe(spec.size);
-  collectGarbage();
+  if (!warm) collectGarbage();
   const baseRss = process.memoryUsage.rss();
   let readyRss = 0;
   let readyHeap = 0;
   let cpuStart = process.cpuUsage();
+  let threadsStart: ThreadTimes = new Map();
   const timed = await runContender(spec.contender, dag, spec.concurrency ?? undefined, probe, {
     beforeRun: () => {
-      collectGarbage();
+      if (!warm) collectGarbage();
       const memory = process.memoryUsage();
       readyRss = memory.rss;
       readyHeap = memory.heapUsed + memory.external;
       probe.sampleRss();
+      threadsStart = threadTimes();
       cpuStart = process.cpuUsage();
     },
   });
   const cpu = process.cpuUsage(cpuStart);
+  const waited = cpuWait(threadsStart, threadTimes());
   probe.sampleRss();
   if (probe.ran !== spec.size) throw new Error(`${spec.contender} ran ${probe.ran} tasks of ${spec.size}`);
   const latency = probe.latency(dag.deps);
@@ -84,6 +112,7 @@ async function runFigure(spec: Extract<FigureSpec, { kind: 'run' }>): Promise<Ru
     runHeapPerTaskBytes: (probe.peakHeap - readyHeap) / spec.size,
     latencyP50Us: latency.p50,
     latencyP99Us: latency.p99,
+    ...waited,
   };
 }
 

@@ -23,6 +23,8 @@ const SCALE_OUT = path.join(BENCH_DIR, 'scale-out.ts');
 /** Jobs at once per worker process in the scale-out figure. */
 const SCALE_CONCURRENCY = 16;
 const FIGURE_TIMEOUT_MS = 10 * 60_000;
+/** Untimed runs before the warm latency figure's measured one: by the third, V8 has compiled the engine's hot path. */
+const WARM_LATENCY_RUNS = 3;
 
 /** Runs one figure in a fresh process; rejects with the child's stderr when it fails. */
 function figure<T>(spec: FigureSpec): Promise<T> {
@@ -82,6 +84,36 @@ async function measureRuns(options: BenchOptions): Promise<RunRow[]> {
     }
   }
   return rows;
+}
+
+/**
+ * Latency once the code is compiled: the 10k random layered DAG at unlimited
+ * concurrency, each contender's measured run preceded by `WARM_LATENCY_RUNS` untimed
+ * runs in the same process. In a cold run weft's slowest 1% wait for a core while
+ * V8's compiler threads optimize the engine's code on a two-core machine
+ * (`mainWaitMs`, `otherThreadsCpuMs`), which says more about the machine than about
+ * how fast the scheduler reacts.
+ */
+async function measureWarmLatency(options: BenchOptions): Promise<BenchResults['warmLatency']> {
+  // 10k as the target says; a narrowed run (the harness test's) takes its largest size instead.
+  const size = options.sizes.includes(10_000) ? 10_000 : Math.max(...options.sizes);
+  const spec = { shape: 'layered', size, concurrency: null, warmups: WARM_LATENCY_RUNS } as const;
+  const figures = new Map<string, RunFigure[]>(CONTENDERS.map((c) => [c, []]));
+  const errors: string[] = [];
+  for (let rep = 0; rep < options.reps; rep++) {
+    for (const contender of CONTENDERS) {
+      try {
+        const f = await figure<RunFigure>({ kind: 'run', contender, ...spec, seed: options.seed });
+        figures.get(contender)!.push(f);
+        progress(`latency warm ${contender} #${rep + 1}`, `p99 ${Math.round(f.latencyP99Us)} µs`);
+      } catch (error) {
+        errors.push(`${contender}: ${(error as Error).message}`);
+      }
+    }
+  }
+  const contenders: NonNullable<BenchResults['warmLatency']>['contenders'] = {};
+  for (const [name, list] of figures) if (list.length > 0) contenders[name as (typeof CONTENDERS)[number]] = summarizeRuns(list);
+  return { shape: spec.shape, size: spec.size, warmups: spec.warmups, contenders, errors: [...new Set(errors)] };
 }
 
 async function measureMakespan(options: BenchOptions): Promise<BenchResults['makespan']> {
@@ -186,6 +218,7 @@ async function main(): Promise<void> {
   if (options.scaleOnly) return measureScaleOnly(options);
   const started = performance.now();
   const runs = await measureRuns(options);
+  const warmLatency = await measureWarmLatency(options);
   const makespan = await measureMakespan(options);
   const load = await measureLoad(options);
   const persisted = await measurePersisted(options);
@@ -194,6 +227,7 @@ async function main(): Promise<void> {
   const results: BenchResults = {
     meta: { date: new Date().toISOString(), ...machine(), options: shown, durationS: (performance.now() - started) / 1000 },
     runs,
+    warmLatency,
     makespan,
     load,
     persisted,

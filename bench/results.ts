@@ -58,6 +58,8 @@ export interface BenchResults {
     durationS: number;
   };
   runs: RunRow[];
+  /** The 10k random layered DAG at unlimited concurrency after `warmups` untimed runs; absent in older results. */
+  warmLatency?: { shape: Shape; size: number; warmups: number; contenders: Partial<Record<ContenderName, RunSummary>>; errors: string[] };
   makespan: MakespanResult;
   load: { tasks: number; loadMs: Summary; usPerTask: Summary; maxRss: Summary } | { error: string };
   persisted: { skipped: string } | { shape: Shape; size: number; concurrency: number; figure: RunSummary } | { error: string };

@@ -57,6 +57,15 @@ describe('npm run bench', () => {
     expect(row!.ratios.weftOverFloor).toBeGreaterThan(0);
   });
 
+  it('measures latency again once each contender has run the same DAG untimed, and shows it beside the cold run', async () => {
+    const warm = results.warmLatency!;
+    expect(warm).toMatchObject({ shape: 'layered', size: 200, warmups: 3, errors: [] });
+    for (const name of ['weft', 'p-graph', 'floor'] as const) {
+      expect(warm.contenders[name]!.latencyP99Us.median).toBeGreaterThanOrEqual(warm.contenders[name]!.latencyP50Us.median);
+    }
+    expect(await readFile(path.join(out, 'RESULTS.md'), 'utf8')).toContain('## Latency, warm (layered 200, unlimited concurrency, after 3 untimed runs');
+  });
+
   it('measures makespan quality against the lower bound for each variant', () => {
     expect(Object.keys(results.makespan.variants).sort()).toEqual(['p-graph', 'p-graph-plain', 'weft', 'weft-fifo', 'weft-unit']);
     // No schedule beats the lower bound (a little slack for timer granularity).
