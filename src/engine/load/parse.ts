@@ -7,13 +7,12 @@ import { Composer, isMap, isScalar, isSeq, LineCounter, Parser } from 'yaml';
 import type { CST, Document, Node } from 'yaml';
 import { WorkflowValidationError } from '../errors.js';
 import { findCircularAlias, firstAlias } from './aliases.js';
-import { findExcessiveNesting } from './depth.js';
+import { checkCstLimits } from './cst-limits.js';
 import { keepScalarText } from './env-text.js';
 import { IssueList } from './issues.js';
 import { fileTooLarge, MAX_ALIAS_COUNT, MAX_FILE_BYTES, MAX_NESTING_DEPTH, MAX_SCALAR_CHARS } from './limits.js';
 import { scanNestingDepth } from './nesting-scan.js';
 import type { Path } from './path.js';
-import { findOversizedScalar } from './scalar-size.js';
 import { SourceDocument } from './source.js';
 
 export { MAX_ALIAS_COUNT, MAX_FILE_BYTES, MAX_NESTING_DEPTH, MAX_SCALAR_CHARS } from './limits.js';
@@ -79,9 +78,8 @@ function parseShallowCst(body: string, lines: LineCounter, file: string): CST.To
     if (!(error instanceof RangeError)) throw error;
     tooDeep(0);
   }
-  const deep = findExcessiveNesting(cst, MAX_NESTING_DEPTH);
+  const { tooDeep: deep, oversized: large } = checkCstLimits(cst, MAX_NESTING_DEPTH, MAX_SCALAR_CHARS);
   if (deep) tooDeep(deep.offset);
-  const large = findOversizedScalar(cst, MAX_SCALAR_CHARS);
   if (large) {
     const [length, limit] = [large.length, MAX_SCALAR_CHARS].map((n) => n.toLocaleString('en'));
     failAt(file, body, large.offset, `a single value here is ${length} characters long; the limit is ${limit}. Keep large data in a file the task reads`);
