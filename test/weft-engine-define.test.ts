@@ -84,11 +84,16 @@ describe('WorkflowEngine.define', () => {
       },
     });
     const engine = new WorkflowEngine({ executors: [gate], store });
-    const workflow = engine.define({ name: 'gated', tasks: { first: { uses: 'echo', with: { n: 1 } }, gate: { uses: 'gate', needs: ['first'] } }, outputs: { opened: '${{ tasks.gate.outputs.opened }}' } });
+    // The label names a file that exists, and still is only a label: no notice that "the file changed".
+    const definition: WorkflowDefinition = { name: 'gated', tasks: { first: { uses: 'echo', with: { n: 1 } }, gate: { uses: 'gate', needs: ['first'] } }, outputs: { opened: '${{ tasks.gate.outputs.opened }}' } };
+    const workflow = engine.define(definition, 'package.json');
     const run = engine.start(workflow);
     run.on('task:start', (e) => e.taskId === 'gate' && setTimeout(() => run.cancel(), 10));
     expect((await run.result).status).toBe('cancelled');
-    const resumed = await engine.resume(run.id).result;
+    expect(store.getRun(run.id)?.definition?.file).toBeUndefined();
+    const resuming = engine.resume(run.id);
+    expect(resuming.notices).toEqual([]);
+    const resumed = await resuming.result;
     expect(resumed.status).toBe('succeeded');
     expect(resumed.outputs).toEqual({ opened: 2 });
     expect(resumed.tasks.first?.attempts).toBe(1);

@@ -146,8 +146,10 @@ export interface CompiledTask {
 export interface CompiledWorkflow {
   name: string;
   description?: string;
-  /** The file it came from (or the name given to `parse`). */
+  /** The file it came from (or the name given to `parse` or `define`). */
   file: string;
+  /** Built from an object by `define`: `file` is a label, never read as a path. */
+  defined?: boolean;
   /** The text it was loaded from, kept so a stored run can be resumed as it was. */
   source?: string;
   inputs: Record<string, InputSpec>;

@@ -250,6 +250,6 @@ function hashOf(text: string): string {
 
 function definitionOf(workflow: CompiledWorkflow, workdir: string): RunDefinition | undefined {
   if (workflow.source === undefined) return undefined;
-  const file = existsSync(workflow.file) ? path.resolve(workflow.file) : undefined;
+  const file = !workflow.defined && existsSync(workflow.file) ? path.resolve(workflow.file) : undefined;
   return { text: workflow.source, file, hash: hashOf(workflow.source), workdir };
 }

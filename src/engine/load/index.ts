@@ -36,7 +36,7 @@ export function loadDefinition(value: unknown, options: LoadOptions): CompiledWo
   const issues = new IssueList(source);
   const plain = copyDefinition(value, issues);
   const text = JSON.stringify(plain);
-  return { ...checkAndCompile(plain, source, issues, options), source: text };
+  return { ...checkAndCompile(plain, source, issues, options), source: text, defined: true };
 }
 
 /** The checks after parsing, the same whichever form the workflow came in. */

@@ -95,7 +95,8 @@ describe('loadDefinition', () => {
   it('compiles an object to the same workflow as the equivalent YAML text, apart from line and column', () => {
     const text = readFileSync(new URL('./fixtures/release-notes.yaml', import.meta.url), 'utf8');
     const fromText = loadWorkflow(text, { executors, file: 'release-notes.yaml' });
-    const { source, ...fromObject } = define(releaseNotes, 'release-notes.yaml');
+    const { source, defined, ...fromObject } = define(releaseNotes, 'release-notes.yaml');
+    expect(defined).toBe(true);
     expect(comparable(fromObject)).toEqual(comparable(fromText));
     // The text a stored run resumes from: the definition as JSON, which is YAML.
     expect(comparable(loadWorkflow(source!, { executors, file: 'release-notes.yaml' }))).toEqual(comparable(fromText));
