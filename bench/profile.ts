@@ -1,6 +1,7 @@
 /**
- * Profiles one weft run, and only the run: the workflow is loaded first, then the
- * V8 profiler (what `node --cpu-prof` uses) records from `engine.start` to the result.
+ * Profiles one weft run, and only the run: the workflow is defined first (as the bench
+ * defines it), then the V8 profiler (what `node --cpu-prof` uses) records from
+ * `engine.start` to the result.
  *
  *   node --import tsx bench/profile.ts [shape] [size] [concurrency|unlimited] [out.cpuprofile]
  *
@@ -12,7 +13,7 @@ import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { probedEcho } from './contenders.js';
 import { Probe } from './probe.js';
-import { makeDag, toYaml, type Shape } from './shapes.js';
+import { makeDag, toDefinition, type Shape } from './shapes.js';
 import { WorkflowEngine } from './weft.js';
 
 interface ProfileNode {
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
   const dag = makeDag(shape as Shape, size);
   const probe = new Probe(size);
   const engine = new WorkflowEngine({ builtins: false, executors: [probedEcho(probe)] });
-  const workflow = engine.parse(toYaml(dag, concurrency));
+  const workflow = engine.define(toDefinition(dag, concurrency));
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
