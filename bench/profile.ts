@@ -33,6 +33,8 @@ export function selfTimes(profile: Profile): { name: string; ms: number; share: 
   let all = 0;
   profile.samples.forEach((id, i) => {
     const frame = byId.get(id)!.callFrame;
+    // The inspector's own `dispatch` of `Profiler.stop`, which builds the profile while the sampler still runs: after the run, not part of it.
+    if (frame.functionName === 'dispatch' && frame.url === '') return;
     const name = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').slice(-2).join('/')}:${frame.lineNumber + 1}`;
     const us = profile.timeDeltas[i] ?? 0;
     totals.set(name, (totals.get(name) ?? 0) + us);
