@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { renderChart } from './chart.js';
 import { CONTENDERS } from './contenders.js';
 import type { FigureSpec, RunFigure } from './figure.js';
 import type { LoadFigure } from './load.js';
@@ -196,6 +197,7 @@ async function writeResults(results: BenchResults, out: string): Promise<void> {
   await mkdir(out, { recursive: true });
   await writeFile(path.join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   await writeFile(path.join(out, 'RESULTS.md'), renderMarkdown(results, await readProfileNotes()));
+  await writeFile(path.join(out, 'results.svg'), renderChart(results));
   console.log(`\nResults in ${path.relative(process.cwd(), out) || '.'}/RESULTS.md and results.json\n`);
   for (const t of results.targets) {
     console.log(`${t.met === null ? 'not measured' : t.met ? 'met        ' : 'NOT MET    '}  ${t.name}: ${t.value} (goal: ${t.goal})`);
@@ -206,6 +208,7 @@ async function writeResults(results: BenchResults, out: string): Promise<void> {
 async function rerender(out: string): Promise<void> {
   const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')) as BenchResults;
   await writeFile(path.join(out, 'RESULTS.md'), renderMarkdown(results, await readProfileNotes()));
+  await writeFile(path.join(out, 'results.svg'), renderChart(results));
 }
 
 async function readProfileNotes(): Promise<string | undefined> {

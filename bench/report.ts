@@ -130,6 +130,8 @@ export function renderMarkdown(results: BenchResults, profileNotes: string | und
     '',
     '## Ratios (median µs/task)',
     '',
+    '![µs per task of weft, p-graph and the floor, per configuration, log scale](results.svg)',
+    '',
     ...ratioTable(results.runs),
   ];
   for (const size of [...new Set(results.runs.map((r) => r.size))]) {

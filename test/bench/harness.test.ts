@@ -66,6 +66,17 @@ describe('npm run bench', () => {
     expect(await readFile(path.join(out, 'RESULTS.md'), 'utf8')).toContain('## Latency, warm (layered 200, unlimited concurrency, after 3 untimed runs');
   });
 
+  it('draws µs per task of each contender as a chart that RESULTS.md shows', async () => {
+    const svg = await readFile(path.join(out, 'results.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    for (const name of ['weft', 'p-graph', 'floor']) {
+      const median = results.runs[0]!.contenders[name as 'weft']!.usPerTask.median;
+      expect(svg).toContain(`<title>${name}: ${median.toFixed(2)} µs/task</title>`);
+    }
+    expect(svg).toContain('layered 200, concurrency 8');
+    expect(await readFile(path.join(out, 'RESULTS.md'), 'utf8')).toContain('](results.svg)');
+  });
+
   it('measures makespan quality against the lower bound for each variant', () => {
     expect(Object.keys(results.makespan.variants).sort()).toEqual(['p-graph', 'p-graph-plain', 'weft', 'weft-fifo', 'weft-unit']);
     // No schedule beats the lower bound (a little slack for timer granularity).
