@@ -30,7 +30,7 @@ export function exitCodeForStatus(status: RunStatus): number {
 }
 
 /** Errors about what was asked, not about a run going wrong: the run it names cannot take it, or cannot start. */
-const REFUSED_CODES = new Set(['RUN_LOCKED', 'RUN_NOT_RESUMABLE', 'APPROVAL_INVALID', 'SECRETS_UNAVAILABLE']);
+const REFUSED_CODES = new Set(['RUN_LOCKED', 'RUN_NOT_RESUMABLE', 'APPROVAL_INVALID', 'SECRETS_UNAVAILABLE', 'QUEUE_KEY_REQUIRED']);
 
 /** Invalid workflows, inputs, usage and config, and refused run commands, exit 2; anything else is a failure. */
 export function exitCodeForError(error: unknown): number {

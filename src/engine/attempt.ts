@@ -55,6 +55,11 @@ export interface AttemptExit {
  */
 export interface Dispatcher {
   dispatch(call: AttemptCall): Promise<unknown>;
+  /**
+   * Refuses, by throwing a `WeftError`, a run it could not carry, before the run
+   * starts or is resumed: better than failing each of its tasks at dispatch.
+   */
+  checkRun?(run: { hasSecrets: boolean }): void;
   close?(): Promise<void>;
 }
 

@@ -211,6 +211,7 @@ export class WorkflowEngine {
 
   private launch(setup: Omit<RunSetup, 'plan'>): Run {
     const { workflow } = setup;
+    this.dispatcher.checkRun?.({ hasSecrets: setup.secrets !== undefined });
     const plan = planRun(workflow, {
       executors: this.registry,
       limits: { slots: this.engineSlots, executorSlots: this.executorSlots, pools: this.pools },

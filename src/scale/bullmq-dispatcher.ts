@@ -18,7 +18,7 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AttemptCall, Dispatcher } from '../engine/attempt.js';
-import { ErrorCodes, TaskError } from '../engine/errors.js';
+import { ErrorCodes, TaskError, WeftError } from '../engine/errors.js';
 import type { TaskContext } from '../engine/executor.js';
 import { AddBatch } from './add-batch.js';
 import { JobFlights, type Flight, type QueueLink } from './job-flights.js';
@@ -121,6 +121,11 @@ export class QueueDispatcher implements Dispatcher {
     if ('result' in message) return this.flights.finished(message.jobId, message.result);
     const flight = this.flights.get(message.jobId);
     if (flight) void this.reconcileOne(flight).catch(() => undefined);
+  }
+
+  /** A run with secrets needs a queue key, or its secrets would sit in Redis in the clear: refused before it starts. */
+  checkRun(run: { hasSecrets: boolean }): void {
+    if (run.hasSecrets && !this.codec) throw new WeftError(CodecErrorCodes.QUEUE_KEY_REQUIRED, `this run has secrets, ${NEEDS_A_KEY}`);
   }
 
   async dispatch(call: AttemptCall): Promise<unknown> {
@@ -307,12 +312,11 @@ export class QueueDispatcher implements Dispatcher {
   }
 }
 
+const NEEDS_A_KEY =
+  'and without a queue key they would sit in Redis in the clear. ' +
+  `Set ${QUEUE_KEY_VARIABLE} to 32 random bytes (\`openssl rand -base64 32\`), the same on the coordinator and on every worker ` +
+  '(embedding weft: pass queueKey to createQueueDispatcher and runWorker)';
+
 function secretsNeedAKey(taskId: string): TaskError {
-  return new TaskError(
-    CodecErrorCodes.QUEUE_KEY_REQUIRED,
-    `task "${taskId}" was not queued: its run has secrets, and without a queue key they would sit in Redis in the clear. ` +
-      `Set ${QUEUE_KEY_VARIABLE} to 32 random bytes (\`openssl rand -base64 32\`), the same on the coordinator and on every worker ` +
-      '(embedding weft: pass queueKey to createQueueDispatcher and runWorker)',
-    { retryable: false },
-  );
+  return new TaskError(CodecErrorCodes.QUEUE_KEY_REQUIRED, `task "${taskId}" was not queued: its run has secrets, ${NEEDS_A_KEY}`, { retryable: false });
 }

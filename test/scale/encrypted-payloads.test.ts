@@ -8,10 +8,11 @@
  * anything is queued.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WeftError } from '../../src/index.js';
 import { runCli } from '../e2e/cli-process.js';
 import { CONFIG, queueEngine, startWorkers, type WorkerProcess } from './helpers/cluster.js';
 import { dumpRedis, type RedisEntry } from './helpers/redis-dump.js';
@@ -131,16 +132,21 @@ describe('a worker that cannot decrypt', () => {
 });
 
 describe('a run with secrets and no queue key', () => {
-  it('is refused before anything reaches Redis', async () => {
+  it('is refused before it starts, and nothing reaches Redis', async () => {
     const engine = await queueCoordinator(undefined);
-    const result = await engine.run(engine.parse(WITH_SECRETS));
-    expect(result.status).toBe('failed');
-    for (const task of ['say', 'shout']) {
-      expect(result.tasks[task]).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'QUEUE_KEY_REQUIRED', retryable: false } });
+    const workflow = engine.parse(WITH_SECRETS);
+    let refused: unknown;
+    try {
+      engine.start(workflow, { runId: 'refused-run' });
+    } catch (error) {
+      refused = error;
     }
-    expect(result.tasks.say?.error?.message).toMatch(/its run has secrets, and without a queue key they would sit in Redis in the clear\. Set WEFT_QUEUE_KEY/);
+    expect(refused).toBeInstanceOf(WeftError);
+    expect(refused).toMatchObject({ code: 'QUEUE_KEY_REQUIRED' });
+    expect((refused as Error).message).toMatch(/this run has secrets, and without a queue key they would sit in Redis in the clear\. Set WEFT_QUEUE_KEY/);
+    expect(engine.runs.get('refused-run')).toBeUndefined();
     const keys = (await dumpRedis(redis.server.client())).map((entry) => entry.key);
-    expect(keys.filter((key) => key.includes(result.runId))).toEqual([]);
+    expect(keys.filter((key) => key.includes('refused-run'))).toEqual([]);
   });
 
   it('fails `weft run --redis` with the same advice', async () => {
@@ -151,9 +157,10 @@ describe('a run with secrets and no queue key', () => {
     const run = await runCli(['run', file, '--redis', redis.url, '--config', CONFIG, '--store', path.join(dir, 'weft.db')], {
       env: { [SECRET_VARIABLE]: SECRET, WEFT_QUEUE_KEY: undefined },
     });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/QUEUE_KEY_REQUIRED/);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/this run has secrets, and without a queue key they would sit in Redis in the clear/);
     expect(run.stderr).toMatch(/Set WEFT_QUEUE_KEY to 32 random bytes/);
+    expect(existsSync(path.join(dir, 'weft.db'))).toBe(false);
     expect(run.stderr + run.stdout).not.toContain(SECRET);
   });
 });
