@@ -18,7 +18,8 @@ export function runSnapshot(runId: string, workflow: string, status: RunStatus, 
  */
 export function withLazyTasks<T extends object>(target: T, nodes: readonly TaskNode[]): T & { tasks: Record<string, TaskResult> } {
   const settle = (tasks: Record<string, TaskResult>): Record<string, TaskResult> => {
-    Object.defineProperty(target, 'tasks', { value: tasks, writable: true, enumerable: true, configurable: true });
+    // A caller may have frozen the object: then the record is made again at each read, rather than kept.
+    if (Object.isExtensible(target)) Object.defineProperty(target, 'tasks', { value: tasks, writable: true, enumerable: true, configurable: true });
     return tasks;
   };
   return Object.defineProperty(target, 'tasks', {
