@@ -1,33 +1,55 @@
 /** A run's result as plain data: what `run.result`, the store and `weft run --json` hold. */
 import type { TaskNode } from './task-node.js';
+import type { RunDefinition, RunRecord } from './store/run-store.js';
 import type { RunResult, RunStatus, TaskResult } from './types.js';
 
 /**
  * The results are the nodes' own, not copies: the run is over and changes them no
- * more. `tasks` is made when first read (see `withLazyTasks`).
+ * more. Like the record a run starts with, its `tasks` is made when first read.
  */
 export function runSnapshot(runId: string, workflow: string, status: RunStatus, startedAt: Date, inputs: Record<string, unknown>, nodes: readonly TaskNode[]): RunResult {
-  return withLazyTasks({ runId, workflow, status, startedAt: startedAt.toISOString(), inputs, outputs: {} }, nodes);
+  let tasks: Record<string, TaskResult> | undefined;
+  return {
+    runId,
+    workflow,
+    status,
+    startedAt: startedAt.toISOString(),
+    inputs,
+    outputs: {},
+    get tasks() {
+      return (tasks ??= tasksOf(nodes));
+    },
+    set tasks(value) {
+      tasks = value;
+    },
+  };
 }
 
 /**
- * Gives `target` a `tasks` record of the nodes' live results (forEach instances right
- * after their aggregate), made the first time it is read or replaced by the first
- * write. A 100,000-task run would otherwise spend about half a microsecond per task
- * on a record nobody reads while it runs; read or spread, it is an ordinary property.
+ * The record a new run hands its store, whose `tasks` are the nodes' live results
+ * (forEach instances right after their aggregate), made the first time it is read:
+ * a 100,000-task run would otherwise spend about half a microsecond per task on a
+ * record nobody reads while it runs. An accessor written in the literal, not added
+ * later, so the object keeps a fast shape; read, spread, cloned or serialized, the
+ * record behaves as an ordinary property, and a frozen result still reads it.
  */
-export function withLazyTasks<T extends object>(target: T, nodes: readonly TaskNode[]): T & { tasks: Record<string, TaskResult> } {
-  const settle = (tasks: Record<string, TaskResult>): Record<string, TaskResult> => {
-    // A caller may have frozen the object: then the record is made again at each read, rather than kept.
-    if (Object.isExtensible(target)) Object.defineProperty(target, 'tasks', { value: tasks, writable: true, enumerable: true, configurable: true });
-    return tasks;
+export function startRecord(runId: string, workflow: string, startedAt: Date, inputs: Record<string, unknown>, definition: RunDefinition | undefined, nodes: readonly TaskNode[]): RunRecord {
+  let tasks: Record<string, TaskResult> | undefined;
+  return {
+    runId,
+    workflow,
+    status: 'running',
+    startedAt: startedAt.toISOString(),
+    inputs,
+    outputs: {},
+    definition,
+    get tasks() {
+      return (tasks ??= tasksOf(nodes));
+    },
+    set tasks(value) {
+      tasks = value;
+    },
   };
-  return Object.defineProperty(target, 'tasks', {
-    get: () => settle(tasksOf(nodes)),
-    set: settle,
-    enumerable: true,
-    configurable: true,
-  }) as T & { tasks: Record<string, TaskResult> };
 }
 
 /** The patch that ends a run, for a store that already holds the live results: everything but `tasks`, which is not made. */

@@ -15,7 +15,7 @@ import { completeAggregate, expand } from './fan-out.js';
 import { isoTime } from './iso-time.js';
 import { dependentTable, needIndexes } from './load/graph.js';
 import { isTruthy } from './load/index.js';
-import { runSnapshot, withLazyTasks, withoutTasks } from './run-snapshot.js';
+import { runSnapshot, startRecord, withoutTasks } from './run-snapshot.js';
 import { SecretMask } from './secret-mask.js';
 import { heldBy, type Scheduler } from './scheduler.js';
 import type { RunDefinition, RunRecord, RunStore } from './store/index.js';
@@ -271,9 +271,7 @@ export class Run extends EventEmitter<RunEventListeners> {
     const { nodes } = this;
     for (let i = 0; i < nodes.length; i++) nodes[i]!.stored = this.storeKeepsObjects;
     this.liveRecord = this.storeKeepsObjects;
-    const { id: runId, inputs } = this;
-    const record = { runId, workflow: this.workflow.name, status: 'running' as const, startedAt: this.startedAt.toISOString(), inputs, outputs: {}, definition: this.setup.definition };
-    return withLazyTasks(record, nodes);
+    return startRecord(this.id, this.workflow.name, this.startedAt, this.inputs, this.setup.definition, nodes);
   }
 
   private begin(): void {

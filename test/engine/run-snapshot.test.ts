@@ -15,12 +15,12 @@ async function run() {
 }
 
 describe("a run's tasks record", () => {
-  it('is made when first read, lists forEach instances after their aggregate, and then stays an ordinary property', async () => {
+  it('is made when first read, lists forEach instances after their aggregate, and is the same record at every read', async () => {
     const { result } = await run();
-    expect(typeof Object.getOwnPropertyDescriptor(result, 'tasks')?.get).toBe('function');
+    expect(Object.getOwnPropertyDescriptor(result, 'tasks')).toMatchObject({ enumerable: true, get: expect.any(Function) });
+    expect(Object.keys(result)).toContain('tasks');
     expect(Object.keys(result.tasks)).toEqual(['fan', 'fan[0]', 'fan[1]', 'after']);
     expect(result.tasks['fan[1]']).toMatchObject({ status: 'succeeded', outputs: { n: 2 } });
-    expect(Object.getOwnPropertyDescriptor(result, 'tasks')).toMatchObject({ writable: true, enumerable: true });
     expect(result.tasks).toBe(result.tasks);
   });
 
