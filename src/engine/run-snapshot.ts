@@ -4,8 +4,12 @@ import type { RunDefinition, RunRecord } from './store/run-store.js';
 import type { RunResult, RunStatus, TaskResult } from './types.js';
 
 /**
- * The results are the nodes' own, not copies: the run is over and changes them no
- * more. Like the record a run starts with, its `tasks` is made when first read.
+ * A run's result, its `tasks` the nodes' own results (forEach instances right after
+ * their aggregate), not copies, made the first time the record is read: a
+ * 100,000-task run would otherwise spend about half a microsecond per task on a
+ * record nobody may read. An accessor written in the literal, not added later, so
+ * the object keeps a fast shape; read, spread, cloned or serialized, the record
+ * behaves as an ordinary property, and a frozen result still reads it.
  */
 export function runSnapshot(runId: string, workflow: string, status: RunStatus, startedAt: Date, inputs: Record<string, unknown>, nodes: readonly TaskNode[]): RunResult {
   let tasks: Record<string, TaskResult> | undefined;
@@ -25,31 +29,11 @@ export function runSnapshot(runId: string, workflow: string, status: RunStatus, 
   };
 }
 
-/**
- * The record a new run hands its store, whose `tasks` are the nodes' live results
- * (forEach instances right after their aggregate), made the first time it is read:
- * a 100,000-task run would otherwise spend about half a microsecond per task on a
- * record nobody reads while it runs. An accessor written in the literal, not added
- * later, so the object keeps a fast shape; read, spread, cloned or serialized, the
- * record behaves as an ordinary property, and a frozen result still reads it.
- */
+/** The record a new run hands its store: a running snapshot whose `tasks` follow the live results, and the definition to resume from. */
 export function startRecord(runId: string, workflow: string, startedAt: Date, inputs: Record<string, unknown>, definition: RunDefinition | undefined, nodes: readonly TaskNode[]): RunRecord {
-  let tasks: Record<string, TaskResult> | undefined;
-  return {
-    runId,
-    workflow,
-    status: 'running',
-    startedAt: startedAt.toISOString(),
-    inputs,
-    outputs: {},
-    definition,
-    get tasks() {
-      return (tasks ??= tasksOf(nodes));
-    },
-    set tasks(value) {
-      tasks = value;
-    },
-  };
+  const record: RunRecord = runSnapshot(runId, workflow, 'running', startedAt, inputs, nodes);
+  record.definition = definition;
+  return record;
 }
 
 /** The patch that ends a run, for a store that already holds the live results: everything but `tasks`, which is not made. */
